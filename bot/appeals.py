@@ -1,0 +1,96 @@
+"""Members appeal their own cases; moderators grant (action reversed) or deny."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.actions import ActionOutcome
+from bot.cases import CaseService
+from bot.policy_config import Policy
+from bot.storage.appeals import AppealAlreadyOpenError
+from bot.storage.records import Appeal, AppealStatus, Case, CaseStatus
+
+#: Case states a member can appeal: something was done (or attempted) to them.
+APPEALABLE = frozenset({CaseStatus.APPLIED, CaseStatus.FAILED})
+
+
+class AppealError(Exception):
+    """Why an appeal cannot be filed or decided; the text is shown to the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class AppealDecision:
+    appeal: Appeal
+    case: Case
+    #: Outcome of undoing the action (None when denied or nothing to undo).
+    reversal: ActionOutcome | None
+    #: Whether the member could be told by DM.
+    member_told: bool
+
+
+class AppealService:
+    def __init__(self, cases: CaseService, policy: Callable[[], Policy]) -> None:
+        self.cases = cases
+        self.db = cases.db
+        self._policy = policy
+
+    async def file(self, guild_id: int, case_number: int, member_id: int, text: str) -> Appeal:
+        settings = self._policy().appeals
+        if not settings.enabled:
+            raise AppealError("appeals are closed in this server")
+        case = await self.cases.get(guild_id, case_number)
+        if case.target_id != member_id:
+            raise AppealError("only the member a case is about can appeal it")
+        if case.status not in APPEALABLE or case.action in ("review", "none", "note"):
+            raise AppealError(f"case #{case.number} has nothing to appeal ({case.status})")
+        text = text.strip()
+        if len(text) < settings.min_length:
+            raise AppealError(f"please explain in at least {settings.min_length} characters")
+        now = self.cases.clock()
+        recent = await self.db.appeals.count_since(member_id, now - timedelta(days=1))
+        if recent >= settings.per_day:
+            raise AppealError(f"you can file {settings.per_day} appeals a day; try again later")
+        try:
+            appeal = await self.db.appeals.create(case.id, member_id, text, now)
+        except AppealAlreadyOpenError as exc:
+            raise AppealError(f"case #{case.number} already has an appeal waiting") from exc
+        await self.db.cases.update(case.id, now, "appeal_filed", member_id, {"appeal": appeal.id})
+        return appeal
+
+    async def decide(
+        self, appeal_id: int, moderator_id: int, *, grant: bool, note: str = ""
+    ) -> AppealDecision:
+        appeal = await self.db.appeals.get(appeal_id)
+        if appeal is None:
+            raise AppealError(f"there is no appeal {appeal_id}")
+        case = await self.db.cases.get(appeal.case_id)
+        assert case is not None  # foreign key
+        if moderator_id == case.target_id:
+            raise AppealError("you cannot decide an appeal of your own case")
+        status = AppealStatus.GRANTED if grant else AppealStatus.DENIED
+        decided = await self.db.appeals.decide(appeal_id, status, moderator_id, note,
+                                               self.cases.clock())
+        if decided is None:
+            raise AppealError(f"appeal {appeal_id} was already decided")
+        reversal = None
+        if grant:
+            case, reversal = await self.cases.resolve(
+                case, actor_id=moderator_id, note=f"appeal granted: {note}".strip(), reverse=True
+            )
+        else:
+            case = await self.db.cases.update(
+                case.id, self.cases.clock(), "appeal_denied", moderator_id, {"note": note}
+            )
+        verdict = "granted: the action was reversed" if grant else "denied"
+        message = f"Your appeal of case #{case.number} was {verdict}."
+        if note:
+            message += f"\nModerator's note: {note}"
+        told = await self.cases.executor.tell(case.target_id, message)
+        if not told.ok:
+            await self.db.cases.update(
+                case.id, self.cases.clock(), "decision_dm_failed",
+                detail={"error": told.error, "code": told.code},
+            )
+        return AppealDecision(decided, case, reversal, told.ok)

@@ -1,0 +1,152 @@
+"""The single chokepoint that opens, carries out and resolves cases.
+
+Automod, moderator commands, the review queue, appeals and campaign detection all come
+here, so every action is numbered, recorded before it happens and announced once.
+Order: record (PENDING) -> notify member -> act -> record outcome (APPLIED / FAILED).
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from bot.actions import ActionExecutor, ActionOutcome
+from bot.clock import Clock, utcnow
+from bot.policy_config import ActionKind
+from bot.storage import Database
+from bot.storage.records import Case, CaseStatus, NewCase
+
+log = logging.getLogger(__name__)
+
+EventSink = Callable[[str, Case], Awaitable[None] | None]
+#: Actions that touch the member and so come with a DM and an appeal button.
+NOTIFIED = frozenset({"delete", "warn", "timeout", "quarantine", "kick", "ban"})
+#: Actions that have something to undo when an appeal is granted.
+REVERSIBLE = frozenset({"timeout", "quarantine", "ban"})
+
+
+class CaseError(Exception):
+    """A request about a case that cannot be honoured (unknown case, wrong state)."""
+
+
+class CaseService:
+    def __init__(
+        self,
+        db: Database,
+        executor: ActionExecutor,
+        *,
+        clock: Clock = utcnow,
+        on_event: EventSink | None = None,
+    ) -> None:
+        self.db = db
+        self.executor = executor
+        self.clock = clock
+        self._on_event = on_event
+
+    async def _emit(self, name: str, case: Case) -> None:
+        if self._on_event is None:
+            return
+        try:
+            result = self._on_event(name, case)
+            if inspect.isawaitable(result):
+                await result
+        except Exception:  # a mod-log hiccup must never undo a recorded case
+            log.exception("event handler for %s failed (case %s)", name, case.number)
+
+    async def open(self, new: NewCase, *, at: datetime | None = None) -> Case:
+        """Record ``new``; carry it out when its status is PENDING."""
+        at = at or self.clock()
+        case = await self.db.cases.create(new, at)
+        await self._emit("case_opened", case)
+        if case.status is CaseStatus.PENDING:
+            case = await self.carry_out(case)
+        return case
+
+    async def carry_out(self, case: Case, *, event: str = "") -> Case:
+        """Notify the member, act, and record the outcome. Safe to call on retry."""
+        if case.action in NOTIFIED:
+            notified = await self.executor.notify(case)
+            await self.db.cases.update(
+                case.id, self.clock(), "member_notified" if notified.ok else "notify_failed",
+                detail=_outcome_detail(notified),
+            )
+        outcome = await self.executor.apply(case)
+        status = CaseStatus.APPLIED if outcome.ok else CaseStatus.FAILED
+        return await self.db.cases.update(
+            case.id, self.clock(), event or status.value, status=status,
+            last_error=outcome.error, detail=_outcome_detail(outcome),
+        )
+
+    async def get(self, guild_id: int, number: int) -> Case:
+        case = await self.db.cases.by_number(guild_id, number)
+        if case is None:
+            raise CaseError(f"there is no case #{number} in this server")
+        return case
+
+    async def set_reason(self, case: Case, reason: str, actor_id: int) -> Case:
+        return await self.db.cases.update(
+            case.id, self.clock(), "reason_changed", actor_id, {"old": case.reason}, reason=reason
+        )
+
+    async def resolve(
+        self, case: Case, *, actor_id: int | None, note: str, reverse: bool
+    ) -> tuple[Case, ActionOutcome | None]:
+        """Close a case; with ``reverse`` undo its action first. Announces ``case_resolved``."""
+        outcome: ActionOutcome | None = None
+        if reverse and case.action in REVERSIBLE and case.status is CaseStatus.APPLIED:
+            outcome = await self.executor.reverse(case)
+            if not outcome.ok:
+                case = await self.db.cases.update(
+                    case.id, self.clock(), "reverse_failed", actor_id,
+                    {"note": note, **_outcome_detail(outcome)}, last_error=outcome.error,
+                )
+                return case, outcome
+        status = CaseStatus.REVERSED if reverse else CaseStatus.CLOSED
+        case = await self.db.cases.update(
+            case.id, self.clock(), "resolved", actor_id, {"note": note}, status=status
+        )
+        await self._emit("case_resolved", case)
+        return case, outcome
+
+    async def escalate(self, case: Case, action: ActionKind, actor_id: int, minutes: int | None,
+                       note: str) -> Case:
+        """A moderator turns a review case into an action (review queue buttons)."""
+        case = await self.db.cases.update(
+            case.id, self.clock(), "escalated", actor_id, {"note": note},
+            action=action.value, duration_minutes=minutes, status=CaseStatus.PENDING,
+        )
+        case = await self.carry_out(case)
+        await self._emit("case_resolved", case)
+        return case
+
+    async def live_strikes(self, guild_id: int, member_id: int, window: timedelta,
+                           at: datetime | None = None) -> int:
+        since = (at or self.clock()) - window
+        return await self.db.cases.count_strikes(guild_id, member_id, since)
+
+    async def reconcile(self) -> list[Case]:
+        """At start: finish cases recorded as PENDING before a crash or restart."""
+        done = []
+        now = self.clock()
+        for case in await self.db.cases.with_status(CaseStatus.PENDING):
+            ends = case.created_at + timedelta(minutes=case.duration_minutes or 0)
+            if case.action == "timeout" and ends <= now:
+                done.append(await self.db.cases.update(
+                    case.id, now, "reconciled", detail={"outcome": "timeout already over"},
+                    status=CaseStatus.CLOSED,
+                ))
+                continue
+            log.info("reconciling pending case #%d (%s)", case.number, case.action)
+            done.append(await self.carry_out(case, event="reconciled"))
+        return done
+
+
+def _outcome_detail(outcome: ActionOutcome) -> dict[str, object]:
+    detail: dict[str, object] = {"ok": outcome.ok, **outcome.detail}
+    if outcome.error:
+        detail["error"] = outcome.error
+    if outcome.code is not None:
+        detail["code"] = outcome.code
+    return detail

@@ -1,0 +1,91 @@
+"""``python -m bot`` — replay, score and run."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from pathlib import Path
+
+from bot.policy_config import PolicyConfigError, PolicyHolder
+from bot.settings import DEFAULT_CONFIG, Settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    replay = sub.add_parser("replay", help="run a transcript through the core, offline")
+    replay.add_argument("transcript", type=Path, help="JSON lines, one message per line")
+    replay.add_argument("--config", type=Path, default=None, help="policy YAML")
+    replay.add_argument("--db", type=Path, default=None, help="SQLite file to record cases in")
+    replay.add_argument("--report", type=Path, action="append", default=[],
+                        help="write a report: .json or .html (may be given twice)")
+    replay.add_argument("--no-campaigns", action="store_true",
+                        help="skip cross-account campaign detection")
+    replay.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    score = sub.add_parser("score", help="score JSON lines from stdin")
+    score.add_argument("--config", type=Path, default=None,
+                       help="policy YAML (only its model section is used)")
+
+    sub.add_parser("run", help="connect to Discord (token from VIGIL_TOKEN)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = Settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        if args.command == "replay":
+            return _replay(args, settings)
+        if args.command == "score":
+            return _score(sys.stdin, sys.stdout)
+        if args.command == "run":
+            from bot.app import run_bot
+
+            return run_bot(settings)
+    except PolicyConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return 1
+
+
+def _replay(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.replay import replay, summary_table
+    from bot.report import write_report
+    from models.scorer import load_default_scorer
+
+    if not args.transcript.is_file():
+        print(f"no such transcript: {args.transcript}", file=sys.stderr)
+        return 2
+    policy = PolicyHolder(args.config or settings.config_path or DEFAULT_CONFIG)
+    db_path = args.db or settings.db_path
+    detector = None
+    if not args.no_campaigns:
+        from bot.campaigns import CampaignDetector
+
+        detector = CampaignDetector()
+    result = asyncio.run(replay(
+        args.transcript, policy, load_default_scorer(), db_path, detector=detector,
+        progress=not args.quiet,
+    ))
+    print(summary_table(result))
+    print(f"\ncases recorded in {db_path}")
+    for path in args.report:
+        write_report(result, path)
+        print(f"report written to {path}")
+    return 0
+
+
+def _score(lines: object, out: object) -> int:
+    """One JSON object per input line -> one JSON object per output line, same order."""
+    from bot.score_cli import score_stream
+
+    return score_stream(lines, out)  # type: ignore[arg-type]

@@ -1,0 +1,78 @@
+"""The one normalised event every part of the core works on, whatever its source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.normalize import NormalizedText, normalize
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorFacts:
+    id: int
+    name: str
+    created_at: datetime | None = None
+    joined_at: datetime | None = None
+    #: Role ids (as strings) and role names; policy keys match either.
+    roles: frozenset[str] = frozenset()
+    is_bot: bool = False
+
+    def account_age_days(self, now: datetime) -> float | None:
+        if self.created_at is None:
+            return None
+        return (now - self.created_at).total_seconds() / 86400
+
+
+@dataclass(frozen=True, slots=True)
+class MessageEvent:
+    id: int
+    guild_id: int
+    channel_id: int
+    author: AuthorFacts
+    text: NormalizedText
+    created_at: datetime
+    reply_to_id: int | None = None
+    parent_text: str | None = None
+    parent_author_id: int | None = None
+    attachments: int = 0
+    embeds: int = 0
+    #: Names or ids of the channel (for policy overrides by name).
+    channel_keys: frozenset[str] = field(default_factory=frozenset)
+    edited: bool = False
+    #: Link to the message in Discord, when known.
+    jump_url: str | None = None
+
+    @property
+    def content(self) -> str:
+        return self.text.raw
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        id: int,
+        guild_id: int,
+        channel_id: int,
+        author: AuthorFacts,
+        content: str,
+        created_at: datetime,
+        **extra: object,
+    ) -> MessageEvent:
+        """Build an event from raw content, normalising the text once here."""
+        keys = frozenset({str(channel_id)}) | frozenset(extra.pop("channel_keys", ()) or ())  # type: ignore[arg-type]
+        return cls(
+            id=id,
+            guild_id=guild_id,
+            channel_id=channel_id,
+            author=author,
+            text=normalize(content),
+            created_at=created_at,
+            channel_keys=keys,
+            **extra,  # type: ignore[arg-type]
+        )
+
+
+def needs_rescore(before: str, after: str) -> bool:
+    """Edits are re-scored only when the text itself changed (not embeds or pins)."""
+    return normalize(before).text != normalize(after).text

@@ -1,0 +1,213 @@
+"""The path of one message through the core: score -> decide -> record -> act.
+
+Discord (cogs/automod) and the offline replay both call :meth:`ModerationPipeline.handle`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.cases import CaseService
+from bot.coordination import CoordinationAlert, CoordinationDetector
+from bot.event import MessageEvent
+from bot.policy import Context, MemberHistory, Verdict, decide
+from bot.policy_config import ActionKind, Policy
+from bot.scoring import MicroBatcher
+from bot.storage.records import Case, CaseKind, CaseStatus, MessageScore, NewCase
+from models.api import ScoreRequest, ScoreResult
+
+log = logging.getLogger(__name__)
+
+EXCERPT_CHARS = 300
+HOSTILE_LABELS = ("toxicity", "insult", "identity_attack")
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    requests: list[ScoreRequest]
+    raw_too: bool
+    score_parent: bool
+    parent_toxicity: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class MessageOutcome:
+    event: MessageEvent
+    scores: dict[str, float]
+    verdict: Verdict
+    parent_stance: dict[str, float] | None
+    claim_stances: dict[str, dict[str, float]]
+    case: Case | None
+    alerts: tuple[CoordinationAlert, ...] = ()
+    alert_cases: tuple[Case, ...] = field(default_factory=tuple)
+
+
+class ModerationPipeline:
+    def __init__(
+        self,
+        batcher: MicroBatcher,
+        cases: CaseService,
+        policy: Callable[[], Policy],
+        *,
+        detector: CoordinationDetector | None = None,
+        live: bool = True,
+    ) -> None:
+        """``live=False`` (replay) records every case as SHADOW: nothing is carried out."""
+        self.batcher = batcher
+        self.cases = cases
+        self.db = cases.db
+        self._policy = policy
+        self.detector = detector
+        self.live = live
+
+    @property
+    def model_version(self) -> str:
+        return self.batcher.scorer.version
+
+    async def handle(self, event: MessageEvent) -> MessageOutcome:
+        return (await self.handle_many([event]))[0]
+
+    async def handle_many(self, events: list[MessageEvent]) -> list[MessageOutcome]:
+        """Score ``events`` together (one batch), then decide and record them in order."""
+        policy = self._policy()
+        plans = [await self._plan(event, policy) for event in events]
+        flat = [request for plan in plans for request in plan.requests]
+        results = await self.batcher.score_many(flat)
+        outcomes, offset = [], 0
+        for event, plan in zip(events, plans, strict=True):
+            chunk = results[offset: offset + len(plan.requests)]
+            offset += len(plan.requests)
+            outcomes.append(await self._finish(event, plan, chunk, policy))
+        return outcomes
+
+    async def _plan(self, event: MessageEvent, policy: Policy) -> _Plan:
+        targets = tuple(claim.text for claim in policy.claims)
+        parent = event.parent_text
+        requests = [ScoreRequest(event.text.text, parent=parent, targets=targets)]
+        # Obfuscated text: score what was written too, and keep the worse of the two.
+        raw_too = event.text.evasion > 0 and event.text.raw.strip() != event.text.text
+        if raw_too:
+            requests.append(ScoreRequest(event.text.raw, parent=parent))
+        parent_toxicity = None
+        if event.reply_to_id is not None:
+            stored = await self.db.scores.get(event.reply_to_id)
+            if stored is not None:
+                parent_toxicity = max(stored.scores.get(k, 0.0) for k in HOSTILE_LABELS)
+        score_parent = parent_toxicity is None and bool(parent)
+        if score_parent:
+            requests.append(ScoreRequest(parent or ""))
+        return _Plan(requests, raw_too, score_parent, parent_toxicity)
+
+    async def _finish(
+        self, event: MessageEvent, plan: _Plan, results: list[ScoreResult], policy: Policy
+    ) -> MessageOutcome:
+        result = results[0]
+        scores = dict(result.scores)
+        if plan.raw_too:
+            for label, value in results[1].scores.items():
+                scores[label] = max(scores.get(label, 0.0), value)
+        parent_toxicity = plan.parent_toxicity
+        if plan.score_parent:
+            parent_toxicity = max(results[-1].scores.get(k, 0.0) for k in HOSTILE_LABELS)
+        claim_stances = {
+            claim.id: stance
+            for claim, stance in zip(policy.claims, result.target_stances, strict=False)
+        }
+        window = timedelta(hours=policy.escalation.window_hours)
+        strikes = await self.cases.live_strikes(
+            event.guild_id, event.author.id, window, at=event.created_at
+        )
+        context = Context(parent_toxicity=parent_toxicity, parent_stance=result.parent_stance)
+        verdict = decide(scores, event, MemberHistory(strikes), policy, context, claim_stances)
+        await self._record_scores(event, scores, verdict, result, claim_stances, policy)
+
+        case = None
+        if verdict.needs_case:
+            case = await self.cases.open(self._case_for(event, verdict, scores, policy),
+                                         at=event.created_at)
+        alerts: list[CoordinationAlert] = []
+        alert_cases: list[Case] = []
+        if self.detector is not None and policy.campaigns.enabled:
+            alerts = self.detector.observe(event, result, verdict, policy)
+            for alert in alerts:
+                alert_cases.extend(await self.open_alert(alert, policy))
+        return MessageOutcome(event, scores, verdict, result.parent_stance, claim_stances, case,
+                              tuple(alerts), tuple(alert_cases))
+
+    async def _record_scores(
+        self,
+        event: MessageEvent,
+        scores: dict[str, float],
+        verdict: Verdict,
+        result: ScoreResult,
+        claim_stances: dict[str, dict[str, float]],
+        policy: Policy,
+    ) -> None:
+        stance: dict[str, object] | None = None
+        if result.parent_stance is not None or claim_stances:
+            stance = {"parent": result.parent_stance, "claims": claim_stances}
+        await self.db.scores.save(MessageScore(
+            message_id=event.id, guild_id=event.guild_id, channel_id=event.channel_id,
+            author_id=event.author.id, created_at=event.created_at,
+            scores={k: round(v, 5) for k, v in scores.items()}, stance=stance,
+            labels=verdict.labels, action=str(verdict.action), band=verdict.band.value,
+            evasion=event.text.evasion, model_version=self.model_version,
+            policy_version=policy.version,
+        ))
+
+    def _status(self, verdict: Verdict) -> CaseStatus:
+        if verdict.shadow or not self.live:
+            return CaseStatus.SHADOW
+        if verdict.action.kind is ActionKind.REVIEW:
+            return CaseStatus.OPEN
+        return CaseStatus.PENDING
+
+    def _case_for(
+        self, event: MessageEvent, verdict: Verdict, scores: dict[str, float], policy: Policy
+    ) -> NewCase:
+        return NewCase(
+            guild_id=event.guild_id, target_id=event.author.id, target_name=event.author.name,
+            action=verdict.action.kind.value, duration_minutes=verdict.action.minutes,
+            reason="; ".join(verdict.reasons), status=self._status(verdict),
+            kind=CaseKind.MESSAGE, labels=verdict.labels,
+            scores={k: round(v, 4) for k, v in scores.items()},
+            model_version=self.model_version, policy_version=policy.version,
+            channel_id=event.channel_id, message_id=event.id,
+            excerpt=event.text.raw[:EXCERPT_CHARS], jump_url=event.jump_url,
+            strike=verdict.strike and verdict.acts,
+        )
+
+    async def open_alert(self, alert: CoordinationAlert, policy: Policy) -> list[Case]:
+        """One review case per alert; quarantine cases for new accounts if policy says so."""
+        kind = CaseKind(alert.kind)
+        shadow = policy.shadow_mode or not self.live
+        status = CaseStatus.SHADOW if shadow else CaseStatus.OPEN
+        review = await self.cases.open(NewCase(
+            guild_id=alert.guild_id, target_id=alert.target_id or 0,
+            target_name=f"{len(alert.accounts)} accounts", action="review",
+            reason=alert.summary(), status=status, kind=kind,
+            scores={"campaign": round(alert.score, 4)}, model_version=self.model_version,
+            policy_version=policy.version, channel_id=alert.channel_id,
+            excerpt=str(alert.evidence.get("text", ""))[:EXCERPT_CHARS],
+        ), at=alert.detected_at)
+        await self.db.campaigns.save(
+            guild_id=alert.guild_id, kind=alert.kind, score=alert.score, accounts=alert.accounts,
+            message_ids=alert.message_ids, evidence=alert.evidence, case_id=review.id,
+            at=alert.detected_at,
+        )
+        opened = [review]
+        action = policy.campaigns.action
+        if alert.kind == "campaign" and action.enforces:
+            new_accounts = alert.evidence.get("new_accounts", [])
+            for account in new_accounts:
+                opened.append(await self.cases.open(NewCase(
+                    guild_id=alert.guild_id, target_id=int(account), action=action.kind.value,
+                    duration_minutes=action.minutes, status=CaseStatus.SHADOW if shadow
+                    else CaseStatus.PENDING, kind=kind,
+                    reason=f"new account in campaign (case #{review.number})",
+                    model_version=self.model_version, policy_version=policy.version,
+                ), at=alert.detected_at))
+        return opened

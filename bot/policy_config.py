@@ -1,0 +1,316 @@
+"""The moderation policy admins write in YAML, validated by pydantic.
+
+A broken file raises :class:`PolicyConfigError` naming the file, line, key and what was
+expected; callers keep the previous policy when a reload fails.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Self
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from models.api import LABELS
+
+
+class ActionKind(StrEnum):
+    """What the bot does to a message or member, ordered by severity below."""
+
+    NONE = "none"
+    REVIEW = "review"
+    DELETE = "delete"
+    WARN = "warn"
+    TIMEOUT = "timeout"
+    QUARANTINE = "quarantine"
+    KICK = "kick"
+    BAN = "ban"
+
+
+SEVERITY: dict[ActionKind, int] = {kind: rank for rank, kind in enumerate(ActionKind)}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Action(_Strict):
+    """An action with its parameters. YAML accepts ``delete``, ``timeout 30`` or a mapping."""
+
+    kind: ActionKind
+    #: Timeout length; required for ``timeout``.
+    minutes: int | None = Field(default=None, ge=1, le=40320)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_shorthand(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            kind, _, minutes = value.strip().partition(" ")
+            return {"kind": kind, **({"minutes": minutes} if minutes else {})}
+        return value
+
+    @model_validator(mode="after")
+    def _check_minutes(self) -> Self:
+        if self.kind is ActionKind.TIMEOUT and self.minutes is None:
+            raise ValueError("a timeout needs minutes, e.g. 'timeout 30'")
+        return self
+
+    @property
+    def severity(self) -> int:
+        return SEVERITY[self.kind]
+
+    def __str__(self) -> str:
+        return f"timeout {self.minutes}" if self.kind is ActionKind.TIMEOUT else self.kind.value
+
+    @property
+    def enforces(self) -> bool:
+        """Does this action do something to the member or message (not just review)?"""
+        return self.kind not in (ActionKind.NONE, ActionKind.REVIEW)
+
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class LabelRule(_Strict):
+    """Two bands per label: from ``review`` a moderator looks; from ``act`` the bot acts."""
+
+    review: Probability = 1.0
+    act: Probability = 1.0
+    action: Action = Action(kind=ActionKind.DELETE)
+    #: Does a hit at the act band count as a strike for escalation?
+    strike: bool = True
+
+    @model_validator(mode="after")
+    def _bands_ordered(self) -> Self:
+        if self.review > self.act:
+            raise ValueError(f"review band ({self.review}) must not exceed act band ({self.act})")
+        return self
+
+
+class LabelOverride(_Strict):
+    """Per-channel or per-role changes; unset fields keep the global rule."""
+
+    review: Probability | None = None
+    act: Probability | None = None
+    action: Action | None = None
+
+
+class Override(_Strict):
+    labels: dict[str, LabelOverride] = Field(default_factory=dict)
+    exempt: bool = False
+    shadow_mode: bool | None = None
+
+    @field_validator("labels")
+    @classmethod
+    def _known_labels(cls, value: dict[str, LabelOverride]) -> dict[str, LabelOverride]:
+        _check_label_names(value)
+        return value
+
+
+class Step(_Strict):
+    """Escalation: at ``strikes`` live strikes, use at least ``action``."""
+
+    strikes: int = Field(ge=1)
+    action: Action
+
+
+class Escalation(_Strict):
+    window_hours: float = Field(default=72.0, gt=0)
+    ladder: list[Step] = Field(default_factory=list)
+
+    @field_validator("ladder")
+    @classmethod
+    def _ascending(cls, ladder: list[Step]) -> list[Step]:
+        counts = [step.strikes for step in ladder]
+        if counts != sorted(set(counts)):
+            raise ValueError("ladder steps must have strictly increasing strikes")
+        return ladder
+
+
+class Claim(_Strict):
+    """A statement admins want messages' stance measured against."""
+
+    id: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    text: str = Field(min_length=3)
+    #: Stance probability from which a message counts as pushing the claim.
+    agree_threshold: Probability = 0.6
+
+
+class Exemptions(_Strict):
+    roles: list[str] = Field(default_factory=list)
+    channels: list[str] = Field(default_factory=list)
+
+
+class Context(_Strict):
+    """How a reply's parent changes the verdict (counter-speech protection)."""
+
+    #: A reply that disagrees with a parent at least this toxic is treated as counter-speech.
+    counter_speech_parent_toxicity: Probability = 0.6
+    counter_speech_disagree: Probability = 0.5
+    #: Counter-speech needs this much more score to be acted on automatically.
+    counter_speech_margin: Probability = 0.1
+    #: Evasion (obfuscation) share above which an act-band hit is never downgraded.
+    evasion_threshold: Probability = 0.2
+
+
+class Campaigns(_Strict):
+    enabled: bool = True
+    window_minutes: float = Field(default=180.0, gt=0)
+    min_accounts: int = Field(default=3, ge=2)
+    #: Cosine similarity of sentence embeddings for a reworded ("spun") copy.
+    embedding_similarity: Probability = 0.8
+    #: Jaccard similarity (MinHash) for copy-paste with edits.
+    minhash_similarity: Probability = 0.6
+    #: Campaign score from which a case is opened for review.
+    review_score: Probability = 0.6
+    action: Action = Action(kind=ActionKind.REVIEW)
+    new_account_days: float = Field(default=7.0, ge=0)
+    pile_on_authors: int = Field(default=4, ge=2)
+    pile_on_minutes: float = Field(default=15.0, gt=0)
+    pile_on_hostility: Probability = 0.35
+    raid_joins: int = Field(default=8, ge=2)
+    raid_minutes: float = Field(default=5.0, gt=0)
+
+
+class Channels(_Strict):
+    """Discord channel and role ids the bot posts to or assigns."""
+
+    review: int | None = None
+    mod_log: int | None = None
+    appeals: int | None = None
+    quarantine_role: int | None = None
+
+
+class Appeals(_Strict):
+    enabled: bool = True
+    #: A member may file at most this many appeals per day.
+    per_day: int = Field(default=3, ge=1)
+    min_length: int = Field(default=20, ge=1)
+
+
+class Policy(_Strict):
+    """The whole moderation policy; ``version`` is a hash recorded on every case."""
+
+    shadow_mode: bool = False
+    labels: dict[str, LabelRule]
+    channels: dict[str, Override] = Field(default_factory=dict)
+    roles: dict[str, Override] = Field(default_factory=dict)
+    exempt: Exemptions = Exemptions()
+    allow_phrases: list[str] = Field(default_factory=list)
+    escalation: Escalation = Escalation()
+    claims: list[Claim] = Field(default_factory=list)
+    context: Context = Context()
+    campaigns: Campaigns = Campaigns()
+    discord: Channels = Channels()
+    appeals: Appeals = Appeals()
+    version: str = Field(default="", exclude=True)
+
+    @field_validator("labels")
+    @classmethod
+    def _known_labels(cls, value: dict[str, LabelRule]) -> dict[str, LabelRule]:
+        _check_label_names(value)
+        return value
+
+    @field_validator("claims")
+    @classmethod
+    def _unique_claims(cls, claims: list[Claim]) -> list[Claim]:
+        ids = [claim.id for claim in claims]
+        if len(ids) != len(set(ids)):
+            raise ValueError("claim ids must be unique")
+        return claims
+
+
+def _check_label_names(value: dict[str, Any]) -> None:
+    unknown = sorted(set(value) - set(LABELS))
+    if unknown:
+        raise ValueError(f"unknown label(s) {unknown}; expected some of {list(LABELS)}")
+
+
+class PolicyConfigError(ValueError):
+    """A policy file that cannot be used; ``str()`` is written for the admin."""
+
+    def __init__(self, path: Path, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__(f"invalid policy {path}:\n" + "\n".join(f"  {p}" for p in problems))
+
+
+def load_policy(path: Path) -> Policy:
+    """Read and validate ``path``; raise :class:`PolicyConfigError` with line numbers."""
+    try:
+        source = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PolicyConfigError(path, [f"cannot read file: {exc.strerror or exc}"]) from exc
+    return parse_policy(source, path)
+
+
+def parse_policy(source: str, path: Path) -> Policy:
+    try:
+        root = yaml.compose(source, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(source)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise PolicyConfigError(path, [f"{path}: {where}YAML syntax error: {problem}"]) from exc
+    if not isinstance(data, dict):
+        raise PolicyConfigError(path, [f"{path}: line 1: expected a mapping of policy keys"])
+    try:
+        policy = Policy.model_validate(data)
+    except ValidationError as exc:
+        problems = [_describe(error, root, path) for error in exc.errors()]
+        raise PolicyConfigError(path, problems) from exc
+    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
+    return policy.model_copy(update={"version": digest})
+
+
+def _describe(error: Any, root: yaml.Node | None, path: Path) -> str:
+    loc = [part for part in error["loc"] if not _is_validator_tag(part)]
+    key = ".".join(str(part) for part in loc) or "(top level)"
+    line = _line_of(root, loc)
+    where = f"line {line}" if line else "line ?"
+    message = error["msg"].removeprefix("Value error, ")
+    given = error.get("input")
+    shown = "" if isinstance(given, dict | list) or given is None else f" (got {given!r})"
+    return f"{path}: {where}: {key}: {message}{shown}"
+
+
+def _is_validator_tag(part: Any) -> bool:
+    # pydantic adds union/validator tags such as 'function-before[...]' to locations.
+    return isinstance(part, str) and ("[" in part or part in {"str", "int", "float"})
+
+
+def _line_of(node: yaml.Node | None, loc: list[Any]) -> int | None:
+    """Walk the YAML node tree along ``loc``; return the 1-based line of the deepest hit."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if str(k.value) == str(part)), None)
+            key_node = next((k for k, _ in node.value if str(k.value) == str(part)), None)
+            if match is None:
+                return line
+            line = key_node.start_mark.line + 1 if key_node is not None else line
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                return line
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+class PolicyHolder:
+    """The live policy; a failed reload raises and keeps the previous one."""
+
+    def __init__(self, path: Path, policy: Policy | None = None) -> None:
+        self.path = path
+        self.current = policy if policy is not None else load_policy(path)
+
+    def reload(self) -> Policy:
+        self.current = load_policy(self.path)
+        return self.current

@@ -1,0 +1,117 @@
+"""Micro-batching in front of the scorer: one worker thread, never blocking the loop.
+
+Callers ``await batcher.score(request)``; requests queue (bounded: a full queue makes
+callers wait, which is the backpressure), and the worker takes up to ``max_batch``
+at a time, waiting at most ``max_wait`` for a batch to fill.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from models.api import ScoreRequest, ScoreResult, Scorer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class _Pending:
+    request: ScoreRequest
+    future: asyncio.Future[ScoreResult]
+
+
+class MicroBatcher:
+    def __init__(
+        self,
+        scorer: Scorer,
+        *,
+        max_batch: int = 32,
+        max_wait: float = 0.015,
+        queue_size: int = 1024,
+    ) -> None:
+        if max_batch < 1 or queue_size < 1:
+            raise ValueError("max_batch and queue_size must be at least 1")
+        self.scorer = scorer
+        self.max_batch = max_batch
+        self.max_wait = max_wait
+        self._queue: asyncio.Queue[_Pending] = asyncio.Queue(maxsize=queue_size)
+        # One thread: torch already uses all cores per call, and ordering stays simple.
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vigil-scorer")
+        self._task: asyncio.Task[None] | None = None
+        self.batches_run = 0
+
+    async def __aenter__(self) -> MicroBatcher:
+        self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="vigil-batcher")
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        while not self._queue.empty():
+            pending = self._queue.get_nowait()
+            if not pending.future.done():
+                pending.future.cancel()
+        self._executor.shutdown(wait=True)
+
+    @property
+    def queued(self) -> int:
+        return self._queue.qsize()
+
+    async def score(self, request: ScoreRequest) -> ScoreResult:
+        """Score one request; waits for queue space when the scorer falls behind."""
+        self.start()
+        future: asyncio.Future[ScoreResult] = asyncio.get_running_loop().create_future()
+        await self._queue.put(_Pending(request, future))
+        return await future
+
+    async def score_many(self, requests: Sequence[ScoreRequest]) -> list[ScoreResult]:
+        """Score several requests, results in the order given."""
+        return list(await asyncio.gather(*(self.score(r) for r in requests)))
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            batch = [await self._queue.get()]
+            deadline = loop.time() + self.max_wait
+            while len(batch) < self.max_batch:
+                remaining = deadline - loop.time()
+                if remaining <= 0:
+                    break
+                try:
+                    batch.append(await asyncio.wait_for(self._queue.get(), remaining))
+                except TimeoutError:
+                    break
+            live = [p for p in batch if not p.future.cancelled()]
+            if not live:
+                continue
+            try:
+                results = await loop.run_in_executor(
+                    self._executor, self.scorer.score_batch, [p.request for p in live]
+                )
+                if len(results) != len(live):
+                    raise RuntimeError(f"scorer returned {len(results)} results for {len(live)}")
+            except Exception as exc:  # a failed batch fails its callers, not the batcher
+                log.exception("scoring batch of %d failed", len(live))
+                for pending in live:
+                    if not pending.future.done():
+                        pending.future.set_exception(exc)
+                continue
+            self.batches_run += 1
+            for pending, result in zip(live, results, strict=True):
+                if not pending.future.done():
+                    pending.future.set_result(result)

@@ -1,0 +1,32 @@
+"""Runtime settings read from the environment (``VIGIL_`` prefix).
+
+Built explicitly by the entry point (never at import time) so tests make their own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = REPO_ROOT / "config" / "default.yaml"
+
+
+class Settings(BaseSettings):
+    """Process-level settings; the moderation policy itself lives in YAML."""
+
+    model_config = SettingsConfigDict(env_prefix="VIGIL_", extra="ignore")
+
+    #: Bot token. SecretStr keeps it out of reprs, logs and tracebacks.
+    token: SecretStr | None = None
+    db_path: Path = Path("vigil.db")
+    config_path: Path = DEFAULT_CONFIG
+    log_level: str = "INFO"
+    #: Guild to sync slash commands to instantly (global sync can take an hour).
+    dev_guild_id: int | None = None
+    #: Micro-batcher limits in front of the model worker thread.
+    batch_max_size: int = Field(default=32, ge=1)
+    batch_max_wait_ms: float = Field(default=15.0, ge=0)
+    batch_queue_size: int = Field(default=1024, ge=1)

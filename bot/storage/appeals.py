@@ -1,0 +1,71 @@
+"""SQL for appeals. The partial unique index allows one open appeal per case."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from datetime import datetime
+
+import aiosqlite
+
+from bot.storage.records import Appeal, AppealStatus
+
+
+class AppealAlreadyOpenError(Exception):
+    """The case already has an appeal waiting for a decision."""
+
+
+class AppealRepository:
+    def __init__(self, conn: aiosqlite.Connection, write_lock: asyncio.Lock) -> None:
+        self._conn = conn
+        self._lock = write_lock
+
+    async def create(self, case_id: int, member_id: int, text: str, at: datetime) -> Appeal:
+        async with self._lock:
+            try:
+                cursor = await self._conn.execute(
+                    "INSERT INTO appeals (case_id, member_id, text, created_at) VALUES (?,?,?,?)",
+                    (case_id, member_id, text, at.isoformat()),
+                )
+                await self._conn.commit()
+            except sqlite3.IntegrityError as exc:
+                await self._conn.rollback()
+                raise AppealAlreadyOpenError(f"case {case_id} already has an open appeal") from exc
+        appeal = await self.get(cursor.lastrowid or 0)
+        assert appeal is not None
+        return appeal
+
+    async def decide(
+        self, appeal_id: int, status: AppealStatus, moderator_id: int, note: str, at: datetime
+    ) -> Appeal | None:
+        """Close an open appeal; None when it was already decided (a double click)."""
+        async with self._lock:
+            cursor = await self._conn.execute(
+                """UPDATE appeals SET status = ?, moderator_id = ?, decision_note = ?,
+                   decided_at = ? WHERE id = ? AND status = 'open'""",
+                (status.value, moderator_id, note, at.isoformat(), appeal_id),
+            )
+            await self._conn.commit()
+        if cursor.rowcount == 0:
+            return None
+        return await self.get(appeal_id)
+
+    async def get(self, appeal_id: int) -> Appeal | None:
+        async with self._conn.execute("SELECT * FROM appeals WHERE id = ?", (appeal_id,)) as cur:
+            row = await cur.fetchone()
+        return Appeal.from_row(row) if row else None
+
+    async def for_case(self, case_id: int) -> list[Appeal]:
+        async with self._conn.execute(
+            "SELECT * FROM appeals WHERE case_id = ? ORDER BY id", (case_id,)
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [Appeal.from_row(r) for r in rows]
+
+    async def count_since(self, member_id: int, since: datetime) -> int:
+        async with self._conn.execute(
+            "SELECT COUNT(*) FROM appeals WHERE member_id = ? AND created_at >= ?",
+            (member_id, since.isoformat()),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0

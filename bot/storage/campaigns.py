@@ -1,0 +1,57 @@
+"""SQL for detected campaigns, pile-ons and raids."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.storage.records import CampaignRecord
+
+
+class CampaignRepository:
+    def __init__(self, conn: aiosqlite.Connection, write_lock: asyncio.Lock) -> None:
+        self._conn = conn
+        self._lock = write_lock
+
+    async def save(
+        self,
+        *,
+        guild_id: int,
+        kind: str,
+        score: float,
+        accounts: tuple[int, ...],
+        message_ids: tuple[int, ...],
+        evidence: dict[str, Any],
+        case_id: int | None,
+        at: datetime,
+    ) -> int:
+        async with self._lock:
+            cursor = await self._conn.execute(
+                """INSERT INTO campaigns (guild_id, kind, score, accounts, message_ids, evidence,
+                   case_id, created_at) VALUES (?,?,?,?,?,?,?,?)""",
+                (guild_id, kind, score, json.dumps(list(accounts)), json.dumps(list(message_ids)),
+                 json.dumps(evidence, default=str), case_id, at.isoformat()),
+            )
+            await self._conn.commit()
+        return int(cursor.lastrowid or 0)
+
+    async def all(self, guild_id: int | None = None) -> list[CampaignRecord]:
+        query, params = "SELECT * FROM campaigns ORDER BY id", ()
+        if guild_id is not None:
+            query, params = "SELECT * FROM campaigns WHERE guild_id = ? ORDER BY id", (guild_id,)
+        async with self._conn.execute(query, params) as cursor:
+            rows = await cursor.fetchall()
+        return [
+            CampaignRecord(
+                id=r["id"], guild_id=r["guild_id"], kind=r["kind"], score=r["score"],
+                accounts=tuple(json.loads(r["accounts"])),
+                message_ids=tuple(json.loads(r["message_ids"])),
+                evidence=json.loads(r["evidence"]), case_id=r["case_id"],
+                created_at=datetime.fromisoformat(r["created_at"]),
+            )
+            for r in rows
+        ]

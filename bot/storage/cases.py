@@ -1,0 +1,174 @@
+"""SQL for cases and their append-only events."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.storage.records import Case, CaseEvent, CaseStatus, NewCase
+
+
+class CaseRepository:
+    def __init__(self, conn: aiosqlite.Connection, write_lock: asyncio.Lock) -> None:
+        self._conn = conn
+        # One connection is shared by every coroutine: writes must not interleave.
+        self._lock = write_lock
+
+    async def create(self, new: NewCase, at: datetime) -> Case:
+        """Insert with the next per-guild number, and its 'opened' event, atomically."""
+        stamp = at.isoformat()
+        async with self._lock:
+            case_id = await self._create_locked(new, at, stamp)
+        case = await self.get(case_id)
+        assert case is not None
+        return case
+
+    async def _create_locked(self, new: NewCase, at: datetime, stamp: str) -> int:
+        await self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            async with self._conn.execute(
+                "SELECT COALESCE(MAX(number), 0) + 1 FROM cases WHERE guild_id = ?",
+                (new.guild_id,),
+            ) as cursor:
+                row = await cursor.fetchone()
+            number = int(row[0]) if row else 1
+            cursor = await self._conn.execute(
+                """INSERT INTO cases (guild_id, number, kind, target_id, target_name,
+                   moderator_id, action, duration_minutes, reason, status, labels, scores,
+                   model_version, policy_version, channel_id, message_id, excerpt, jump_url,
+                   strike, created_at, updated_at)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                (
+                    new.guild_id, number, new.kind.value, new.target_id, new.target_name,
+                    new.moderator_id, new.action, new.duration_minutes, new.reason,
+                    new.status.value, json.dumps(list(new.labels)),
+                    json.dumps(new.scores, sort_keys=True), new.model_version,
+                    new.policy_version, new.channel_id, new.message_id, new.excerpt,
+                    new.jump_url, int(new.strike), stamp, stamp,
+                ),
+            )
+            case_id = cursor.lastrowid
+            await self._insert_event(case_id, at, "opened", new.moderator_id,
+                                     {"status": new.status.value, "action": new.action})
+            await self._conn.commit()
+        except BaseException:
+            await self._conn.rollback()
+            raise
+        assert case_id is not None
+        return case_id
+
+    async def update(
+        self,
+        case_id: int,
+        at: datetime,
+        event: str,
+        actor_id: int | None = None,
+        detail: dict[str, Any] | None = None,
+        **fields: Any,
+    ) -> Case:
+        """Change columns of a case and append the event explaining why, in one transaction."""
+        allowed = {"status", "reason", "last_error", "action", "duration_minutes"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"cannot update {sorted(unknown)}")
+        values = {k: (v.value if isinstance(v, CaseStatus) else v) for k, v in fields.items()}
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        async with self._lock:
+            try:
+                if values:
+                    await self._conn.execute(
+                        f"UPDATE cases SET {assignments}, updated_at = ? WHERE id = ?",
+                        (*values.values(), at.isoformat(), case_id),
+                    )
+                await self._insert_event(
+                    case_id, at, event, actor_id, {**values, **(detail or {})}
+                )
+                await self._conn.commit()
+            except BaseException:
+                await self._conn.rollback()
+                raise
+        case = await self.get(case_id)
+        if case is None:
+            raise LookupError(f"no case with id {case_id}")
+        return case
+
+    async def _insert_event(
+        self, case_id: int, at: datetime, kind: str, actor_id: int | None, detail: dict[str, Any]
+    ) -> None:
+        await self._conn.execute(
+            "INSERT INTO case_events (case_id, at, kind, actor_id, detail) VALUES (?,?,?,?,?)",
+            (case_id, at.isoformat(), kind, actor_id, json.dumps(detail, default=str)),
+        )
+
+    async def get(self, case_id: int) -> Case | None:
+        async with self._conn.execute("SELECT * FROM cases WHERE id = ?", (case_id,)) as cursor:
+            row = await cursor.fetchone()
+        return Case.from_row(row) if row else None
+
+    async def by_number(self, guild_id: int, number: int) -> Case | None:
+        async with self._conn.execute(
+            "SELECT * FROM cases WHERE guild_id = ? AND number = ?", (guild_id, number)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return Case.from_row(row) if row else None
+
+    async def for_target(self, guild_id: int, target_id: int, limit: int = 25) -> list[Case]:
+        async with self._conn.execute(
+            "SELECT * FROM cases WHERE guild_id = ? AND target_id = ? ORDER BY number DESC LIMIT ?",
+            (guild_id, target_id, limit),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [Case.from_row(r) for r in rows]
+
+    async def with_status(self, *statuses: CaseStatus) -> list[Case]:
+        marks = ",".join("?" * len(statuses))
+        async with self._conn.execute(
+            f"SELECT * FROM cases WHERE status IN ({marks}) ORDER BY id",
+            tuple(s.value for s in statuses),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [Case.from_row(r) for r in rows]
+
+    async def count_strikes(self, guild_id: int, target_id: int, since: datetime) -> int:
+        """Live strikes: automatic or manual strike cases in the window, not reversed."""
+        async with self._conn.execute(
+            """SELECT COUNT(*) FROM cases WHERE guild_id = ? AND target_id = ? AND strike = 1
+               AND created_at >= ? AND status NOT IN ('reversed', 'closed')""",
+            (guild_id, target_id, since.isoformat()),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def events(self, case_id: int) -> list[CaseEvent]:
+        async with self._conn.execute(
+            "SELECT * FROM case_events WHERE case_id = ? ORDER BY id", (case_id,)
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [
+            CaseEvent(r["id"], r["case_id"], datetime.fromisoformat(r["at"]), r["kind"],
+                      r["actor_id"], json.loads(r["detail"]))
+            for r in rows
+        ]
+
+    async def all(self, guild_id: int | None = None) -> list[Case]:
+        query, params = "SELECT * FROM cases ORDER BY id", ()
+        if guild_id is not None:
+            query, params = "SELECT * FROM cases WHERE guild_id = ? ORDER BY id", (guild_id,)
+        async with self._conn.execute(query, params) as cursor:
+            rows = await cursor.fetchall()
+        return [Case.from_row(r) for r in rows]
+
+    async def stats(self, guild_id: int) -> dict[str, dict[str, int]]:
+        """Counts by action and by status, for /vigil stats and the replay summary."""
+        out: dict[str, dict[str, int]] = {"action": {}, "status": {}}
+        for column in out:
+            async with self._conn.execute(
+                f"SELECT {column}, COUNT(*) FROM cases WHERE guild_id = ? GROUP BY {column}",
+                (guild_id,),
+            ) as cursor:
+                out[column] = {row[0]: row[1] for row in await cursor.fetchall()}
+        return out

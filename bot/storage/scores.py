@@ -1,0 +1,67 @@
+"""SQL for per-message scores (shadow mode, calibration, review feedback)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import aiosqlite
+
+from bot.storage.records import MessageScore
+
+
+class ScoreRepository:
+    def __init__(self, conn: aiosqlite.Connection, write_lock: asyncio.Lock) -> None:
+        self._conn = conn
+        self._lock = write_lock
+
+    async def save(self, record: MessageScore) -> None:
+        """Insert or replace (an edit re-scores the same message id)."""
+        async with self._lock:
+            await self._conn.execute(
+                """INSERT OR REPLACE INTO message_scores (message_id, guild_id, channel_id,
+                   author_id, created_at, scores, stance, labels, action, band, evasion,
+                   model_version, policy_version, review_decision)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                (
+                    record.message_id, record.guild_id, record.channel_id, record.author_id,
+                    record.created_at.isoformat(), json.dumps(record.scores, sort_keys=True),
+                    json.dumps(record.stance) if record.stance is not None else None,
+                    json.dumps(list(record.labels)), record.action, record.band,
+                    record.evasion, record.model_version, record.policy_version,
+                    record.review_decision,
+                ),
+            )
+            await self._conn.commit()
+
+    async def get(self, message_id: int) -> MessageScore | None:
+        async with self._conn.execute(
+            "SELECT * FROM message_scores WHERE message_id = ?", (message_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return MessageScore.from_row(row) if row else None
+
+    async def set_review_decision(self, message_id: int, decision: str) -> bool:
+        async with self._lock:
+            cursor = await self._conn.execute(
+                "UPDATE message_scores SET review_decision = ? WHERE message_id = ?",
+                (decision, message_id),
+            )
+            await self._conn.commit()
+        return cursor.rowcount > 0
+
+    async def count(self, guild_id: int | None = None) -> int:
+        query, params = "SELECT COUNT(*) FROM message_scores", ()
+        if guild_id is not None:
+            query, params = query + " WHERE guild_id = ?", (guild_id,)
+        async with self._conn.execute(query, params) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def labelled(self) -> list[MessageScore]:
+        """Messages a moderator decided on: the calibration set."""
+        async with self._conn.execute(
+            "SELECT * FROM message_scores WHERE review_decision IS NOT NULL ORDER BY created_at"
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [MessageScore.from_row(r) for r in rows]
