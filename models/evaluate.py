@@ -41,19 +41,26 @@ def label_metrics(y: np.ndarray, p: np.ndarray, thr: float) -> dict[str, Any]:
     prec, rec, f1 = prf(y, pred)
     ece, table = reliability(y, p)
     return {
-        "n": int(len(y)), "positives": int(y.sum()), "threshold": thr,
-        "precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4),
+        "n": len(y),
+        "positives": int(y.sum()),
+        "threshold": thr,
+        "precision": round(prec, 4),
+        "recall": round(rec, 4),
+        "f1": round(f1, 4),
         "f1_ci": _ci(lambda i: prf(y[i], pred[i])[2], len(y)),
         "roc_auc": round(roc_auc(y, p), 4),
         "roc_auc_ci": _ci(lambda i: roc_auc(y[i], p[i]), len(y)),
-        "ece": round(ece, 4), "reliability": table,
+        "ece": round(ece, 4),
+        "reliability": table,
     }
 
 
-def multiclass(y: np.ndarray, pred: np.ndarray, k: int, names: tuple[str, ...] | list[str]
-               ) -> dict[str, Any]:
+def multiclass(
+    y: np.ndarray, pred: np.ndarray, k: int, names: tuple[str, ...] | list[str]
+) -> dict[str, Any]:
     return {
-        "n": int(len(y)), "macro_f1": round(macro_f1(y, pred, k), 4),
+        "n": len(y),
+        "macro_f1": round(macro_f1(y, pred, k), 4),
         "macro_f1_ci": _ci(lambda i: macro_f1(y[i], pred[i], k), len(y)),
         "accuracy": round(float((y == pred).mean()), 4),
         "per_class_f1": {names[c]: round(prf(y == c, pred == c)[2], 4) for c in range(k)},
@@ -82,14 +89,16 @@ def evaluate_dev(heads, meta: dict, corpus, store: FeatureStore) -> dict[str, An
     o = src("olid")
     y = np.array([dev[i].labels["toxicity"] for i in o]).astype(int)
     res["tasks"]["olid_offensive_macro_f1"] = multiclass(
-        y, (prob[o, _TOX] >= thr["toxicity"]).astype(int), 2, ["NOT", "OFF"])
+        y, (prob[o, _TOX] >= thr["toxicity"]).astype(int), 2, ["NOT", "OFF"]
+    )
     # HateXplain 3 classes: the dedicated head, and a rule over the label heads.
     h = src("hatexplain")
     y = np.array([dev[i].hx3 for i in h])
     res["tasks"]["hatexplain_3class_head"] = multiclass(y, hx_pred[h], 3, HX3_CLASSES)
     ia = LABELS.index("identity_attack")
-    derived = np.where(prob[h, ia] >= thr["identity_attack"], 2,
-                       np.where(prob[h, _TOX] >= thr["toxicity"], 1, 0))
+    derived = np.where(
+        prob[h, ia] >= thr["identity_attack"], 2, np.where(prob[h, _TOX] >= thr["toxicity"], 1, 0)
+    )
     res["tasks"]["hatexplain_3class_from_labels"] = multiclass(y, derived, 3, HX3_CLASSES)
     # ToxiChat offensive, message alone and with the parent turn as context.
     t = src("toxichat")
@@ -99,10 +108,13 @@ def evaluate_dev(heads, meta: dict, corpus, store: FeatureStore) -> dict[str, An
     has_parent = [k for k, i in enumerate(t) if dev[i].parent]
     xp = torch.from_numpy(store.get([dev[t[k]].parent for k in has_parent]))
     with torch.no_grad():
-        ctx_logit = heads.context(x[[t[k] for k in has_parent]], xp, logits[[t[k] for k in has_parent], _TOX])
+        rows = [t[k] for k in has_parent]
+        ctx_logit = heads.context(x[rows], xp, logits[rows, _TOX])
         p_ctx = p_msg.copy()
         p_ctx[has_parent] = heads.ctx_calib(ctx_logit.unsqueeze(1))[:, 0].numpy()
-    res["tasks"]["toxichat_offensive_in_context"] = label_metrics(y, p_ctx, meta["context_threshold"])
+    res["tasks"]["toxichat_offensive_in_context"] = label_metrics(
+        y, p_ctx, meta["context_threshold"]
+    )
     # Stance.
     pairs = [p for p in corpus.pairs if p.split == "dev"]
     u = torch.from_numpy(store.get([p.parent for p in pairs]))
@@ -141,42 +153,72 @@ def run_checks(scorer, path: Path = CHECKS) -> dict[str, Any]:
         by_cat[r["category"]][0] += int(ok)
         by_cat[r["category"]][1] += 1
         if not ok:
-            failures.append({"text": r["text"], "parent": r.get("parent"),
-                             "expect": r["expect"],
-                             "scores": {k: round(v, 3) for k, v in res.scores.items()},
-                             "stance": res.parent_stance})
+            failures.append(
+                {
+                    "text": r["text"],
+                    "parent": r.get("parent"),
+                    "expect": r["expect"],
+                    "scores": {k: round(v, 3) for k, v in res.scores.items()},
+                    "stance": res.parent_stance,
+                }
+            )
     total = sum(v[0] for v in by_cat.values()), sum(v[1] for v in by_cat.values())
-    return {"pass": total[0], "total": total[1],
-            "by_category": {k: f"{a}/{b}" for k, (a, b) in sorted(by_cat.items())},
-            "failures": failures}
+    return {
+        "pass": total[0],
+        "total": total[1],
+        "by_category": {k: f"{a}/{b}" for k, (a, b) in sorted(by_cat.items())},
+        "failures": failures,
+    }
 
 
 def to_markdown(res: dict[str, Any]) -> str:
-    lines = ["# Vigil heads - dev evaluation", "", f"Model: `{res['version']}`", "",
-             "## Per label (dev splits, shipped thresholds)", "",
-             "| label | n | pos | P | R | F1 [95% CI] | ROC AUC [95% CI] | ECE |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "# Vigil heads - dev evaluation",
+        "",
+        f"Model: `{res['version']}`",
+        "",
+        "## Per label (dev splits, shipped thresholds)",
+        "",
+        "| label | n | pos | P | R | F1 [95% CI] | ROC AUC [95% CI] | ECE |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for lab, m in res["dev"]["labels"].items():
-        lines.append(f"| {lab} | {m['n']} | {m['positives']} | {m['precision']:.3f} | "
-                     f"{m['recall']:.3f} | {m['f1']:.3f} [{m['f1_ci'][0]:.3f}, {m['f1_ci'][1]:.3f}]"
-                     f" | {m['roc_auc']:.3f} [{m['roc_auc_ci'][0]:.3f}, {m['roc_auc_ci'][1]:.3f}]"
-                     f" | {m['ece']:.3f} |")
+        lines.append(
+            f"| {lab} | {m['n']} | {m['positives']} | {m['precision']:.3f} | "
+            f"{m['recall']:.3f} | {m['f1']:.3f} [{m['f1_ci'][0]:.3f}, {m['f1_ci'][1]:.3f}]"
+            f" | {m['roc_auc']:.3f} [{m['roc_auc_ci'][0]:.3f}, {m['roc_auc_ci'][1]:.3f}]"
+            f" | {m['ece']:.3f} |"
+        )
     lines += ["", "## Tasks", "", "| task | metric | value [95% CI] | n |", "|---|---|---|---|"]
     for name, m in res["dev"]["tasks"].items():
         if "macro_f1" in m:
-            lines.append(f"| {name} | macro-F1 | {m['macro_f1']:.3f} "
-                         f"[{m['macro_f1_ci'][0]:.3f}, {m['macro_f1_ci'][1]:.3f}] | {m['n']} |")
+            lines.append(
+                f"| {name} | macro-F1 | {m['macro_f1']:.3f} "
+                f"[{m['macro_f1_ci'][0]:.3f}, {m['macro_f1_ci'][1]:.3f}] | {m['n']} |"
+            )
         else:
-            lines.append(f"| {name} | F1 (offensive) | {m['f1']:.3f} "
-                         f"[{m['f1_ci'][0]:.3f}, {m['f1_ci'][1]:.3f}] | {m['n']} |")
-    lines += ["", "## Reliability (toxicity, dev)", "", "| bin | n | mean prob | frac positive |",
-              "|---|---|---|---|"]
+            lines.append(
+                f"| {name} | F1 (offensive) | {m['f1']:.3f} "
+                f"[{m['f1_ci'][0]:.3f}, {m['f1_ci'][1]:.3f}] | {m['n']} |"
+            )
+    lines += [
+        "",
+        "## Reliability (toxicity, dev)",
+        "",
+        "| bin | n | mean prob | frac positive |",
+        "|---|---|---|---|",
+    ]
     for b in res["dev"]["labels"]["toxicity"]["reliability"]:
         lines.append(f"| {b['bin']} | {b['n']} | {b['mean_prob']:.3f} | {b['frac_pos']:.3f} |")
     if "checks" in res:
         c = res["checks"]
-        lines += ["", f"## Functional checks: {c['pass']}/{c['total']} pass", "",
-                  "| category | pass |", "|---|---|"]
+        lines += [
+            "",
+            f"## Functional checks: {c['pass']}/{c['total']} pass",
+            "",
+            "| category | pass |",
+            "|---|---|",
+        ]
         lines += [f"| {k} | {v} |" for k, v in c["by_category"].items()]
         if c["failures"]:
             lines += ["", "Failures:", ""]

@@ -19,8 +19,12 @@ DEFAULT_CACHE = Path(__file__).resolve().parents[1] / ".cache" / "vigil-features
 class FeatureStore:
     """Maps text -> pooled features, backed by per-group .npy files."""
 
-    def __init__(self, backbone: Backbone | None, cache_dir: Path = DEFAULT_CACHE,
-                 backbone_sha: str | None = None) -> None:
+    def __init__(
+        self,
+        backbone: Backbone | None,
+        cache_dir: Path = DEFAULT_CACHE,
+        backbone_sha: str | None = None,
+    ) -> None:
         self.backbone = backbone
         sha = backbone_sha or (backbone.sha256 if backbone else "none")
         self.dir = Path(cache_dir) / f"{sha[:16]}-L{MID_LAYER}-T{MAX_TOKENS}"

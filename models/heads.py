@@ -60,15 +60,19 @@ class ContextHead(nn.Module):
         super().__init__()
         self.norm = Standardise()
         self.mlp = nn.Sequential(
-            nn.Dropout(0.2), nn.Linear(4 * FEATURE_DIM + 1, hidden), nn.GELU(),
-            nn.Dropout(dropout), nn.Linear(hidden, 1),
+            nn.Dropout(0.2),
+            nn.Linear(4 * FEATURE_DIM + 1, hidden),
+            nn.GELU(),
+            nn.Dropout(dropout),
+            nn.Linear(hidden, 1),
         )
         # Start as the identity correction: without training it leaves scores unchanged.
         nn.init.zeros_(self.mlp[-1].weight)
         nn.init.zeros_(self.mlp[-1].bias)
 
-    def forward(self, msg: torch.Tensor, parent: torch.Tensor, base_logit: torch.Tensor
-                ) -> torch.Tensor:
+    def forward(
+        self, msg: torch.Tensor, parent: torch.Tensor, base_logit: torch.Tensor
+    ) -> torch.Tensor:
         z = torch.cat([_pair(self.norm(parent), self.norm(msg)), base_logit.unsqueeze(-1)], -1)
         return base_logit + self.mlp(z).squeeze(-1)
 
@@ -78,8 +82,11 @@ class StanceHead(nn.Module):
         super().__init__()
         self.norm = Standardise()
         self.mlp = nn.Sequential(
-            nn.Dropout(0.2), nn.Linear(4 * FEATURE_DIM, hidden), nn.GELU(),
-            nn.Dropout(dropout), nn.Linear(hidden, len(STANCES)),
+            nn.Dropout(0.2),
+            nn.Linear(4 * FEATURE_DIM, hidden),
+            nn.GELU(),
+            nn.Dropout(dropout),
+            nn.Linear(hidden, len(STANCES)),
         )
         #: Additive logit offsets tuned for macro-F1 on the calibration split.
         self.register_buffer("bias_adjust", torch.zeros(len(STANCES)))

@@ -31,19 +31,32 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 log = logging.getLogger(__name__)
 
 _ALIASES = {
-    "toxic": "toxicity", "toxicity": "toxicity", "offensive": "toxicity",
-    "severe_toxic": None, "insult": "insult", "identity_hate": "identity_attack",
-    "identity_attack": "identity_attack", "obscene": "profanity", "profanity": "profanity",
-    "threat": "threat", "spam": "spam",
+    "toxic": "toxicity",
+    "toxicity": "toxicity",
+    "offensive": "toxicity",
+    "severe_toxic": None,
+    "insult": "insult",
+    "identity_hate": "identity_attack",
+    "identity_attack": "identity_attack",
+    "obscene": "profanity",
+    "profanity": "profanity",
+    "threat": "threat",
+    "spam": "spam",
 }
 
 
 class HFSequenceScorer:
     """Wraps a local sequence-classification checkpoint behind the Scorer protocol."""
 
-    def __init__(self, path: str | Path, label_map: Mapping[str, str] | None = None,
-                 fallback: Any = None, multi_label: bool | None = None,
-                 max_tokens: int = 256, device: str | None = None) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        label_map: Mapping[str, str] | None = None,
+        fallback: Any = None,
+        multi_label: bool | None = None,
+        max_tokens: int = 256,
+        device: str | None = None,
+    ) -> None:
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
         path = Path(path)
@@ -54,14 +67,18 @@ class HFSequenceScorer:
             )
         self.device = torch.device(device or "cpu")
         self.tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
-        self.model = AutoModelForSequenceClassification.from_pretrained(
-            str(path), local_files_only=True
-        ).eval().to(self.device)
+        self.model = (
+            AutoModelForSequenceClassification.from_pretrained(str(path), local_files_only=True)
+            .eval()
+            .to(self.device)
+        )
         cfg = self.model.config
         names = [str(cfg.id2label.get(i, f"LABEL_{i}")) for i in range(cfg.num_labels)]
-        mapping = dict(label_map) if label_map else {
-            n: _ALIASES[n.lower()] for n in names if _ALIASES.get(n.lower())
-        }
+        mapping = (
+            dict(label_map)
+            if label_map
+            else {n: _ALIASES[n.lower()] for n in names if _ALIASES.get(n.lower())}
+        )
         unknown = set(mapping) - set(names)
         if unknown:
             raise ValueError(f"label_map names {sorted(unknown)} not in checkpoint labels {names}")
@@ -71,12 +88,17 @@ class HFSequenceScorer:
         self.columns = {vigil: names.index(src) for src, vigil in mapping.items()}
         self.uncovered_labels = tuple(lab for lab in LABELS if lab not in self.columns)
         if self.uncovered_labels:
-            log.warning("checkpoint %s does not cover %s; using %s", path,
-                        ", ".join(self.uncovered_labels),
-                        "the default heads" if fallback is not None else "0.0")
-        self.multi_label = (multi_label if multi_label is not None
-                            else cfg.problem_type == "multi_label_classification"
-                            or cfg.num_labels == 1)
+            log.warning(
+                "checkpoint %s does not cover %s; using %s",
+                path,
+                ", ".join(self.uncovered_labels),
+                "the default heads" if fallback is not None else "0.0",
+            )
+        self.multi_label = (
+            multi_label
+            if multi_label is not None
+            else cfg.problem_type == "multi_label_classification" or cfg.num_labels == 1
+        )
         self.max_tokens = max_tokens
         self.fallback = fallback
         self.version = f"hf:{path.name}" + (f"+{fallback.version}" if fallback else "")
@@ -90,29 +112,37 @@ class HFSequenceScorer:
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for s in range(0, len(order), 32):
             idx = order[s : s + 32]
-            enc = self.tokenizer([texts[i] for i in idx], padding=True, truncation=True,
-                                 max_length=self.max_tokens, return_tensors="pt").to(self.device)
+            enc = self.tokenizer(
+                [texts[i] for i in idx],
+                padding=True,
+                truncation=True,
+                max_length=self.max_tokens,
+                return_tensors="pt",
+            ).to(self.device)
             logits = self.model(**enc).logits.float().cpu()
             probs[idx] = torch.sigmoid(logits) if self.multi_label else logits.softmax(-1)
         base = self.fallback.score_batch(requests) if self.fallback is not None else None
         out = []
         for i in range(len(requests)):
-            scores = {lab: 0.0 for lab in LABELS}
+            scores = dict.fromkeys(LABELS, 0.0)
             if base is not None:
                 scores.update(base[i].scores)
             for lab, col in self.columns.items():
                 scores[lab] = float(probs[i, col])
-            out.append(ScoreResult(
-                scores=scores,
-                parent_stance=base[i].parent_stance if base else None,
-                target_stances=base[i].target_stances if base else (),
-                embedding=base[i].embedding if base else None,
-            ))
+            out.append(
+                ScoreResult(
+                    scores=scores,
+                    parent_stance=base[i].parent_stance if base else None,
+                    target_stances=base[i].target_stances if base else (),
+                    embedding=base[i].embedding if base else None,
+                )
+            )
         return out
 
 
-def scorer_from_spec(spec: str | Mapping[str, Any] | None, device: str | None = None,
-                     default_loader=None):
+def scorer_from_spec(
+    spec: str | Mapping[str, Any] | None, device: str | None = None, default_loader=None
+):
     """Build the scorer a config names (see module docstring)."""
     from models.scorer import load_default_scorer
 
@@ -128,6 +158,11 @@ def scorer_from_spec(spec: str | Mapping[str, Any] | None, device: str | None = 
     if fallback_kind not in ("default", "zero"):
         raise ValueError("fallback must be 'default' or 'zero'")
     fallback = loader(device=device) if fallback_kind == "default" else None
-    return HFSequenceScorer(model, spec.get("label_map"), fallback=fallback,
-                            multi_label=spec.get("multi_label"),
-                            max_tokens=int(spec.get("max_tokens", 256)), device=device)
+    return HFSequenceScorer(
+        model,
+        spec.get("label_map"),
+        fallback=fallback,
+        multi_label=spec.get("multi_label"),
+        max_tokens=int(spec.get("max_tokens", 256)),
+        device=device,
+    )

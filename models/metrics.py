@@ -54,8 +54,14 @@ def reliability(y: np.ndarray, prob: np.ndarray, bins: int = 10) -> tuple[float,
             continue
         conf, acc = float(prob[m].mean()), float(y[m].mean())
         ece += m.mean() * abs(conf - acc)
-        table.append({"bin": f"{edges[b]:.1f}-{edges[b + 1]:.1f}", "n": int(m.sum()),
-                      "mean_prob": round(conf, 4), "frac_pos": round(acc, 4)})
+        table.append(
+            {
+                "bin": f"{edges[b]:.1f}-{edges[b + 1]:.1f}",
+                "n": int(m.sum()),
+                "mean_prob": round(conf, 4),
+                "frac_pos": round(acc, 4),
+            }
+        )
     return float(ece), table
 
 

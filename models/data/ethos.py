@@ -21,7 +21,9 @@ def _read(path: Path) -> list[dict[str, str]]:
 
 def load(data_dir: Path) -> list[Example]:
     data_dir = Path(data_dir)
-    multi = {r["comment"]: r for r in _read(data_dir / MULTI)} if (data_dir / MULTI).is_file() else {}
+    multi: dict[str, dict[str, str]] = {}
+    if (data_dir / MULTI).is_file():
+        multi = {r["comment"]: r for r in _read(data_dir / MULTI)}
     out: list[Example] = []
     for row in _read(data_dir / BINARY):
         frac = float(row["isHate"])

@@ -20,7 +20,8 @@ def load(data_dir: Path) -> list[Example]:
     out: list[Example] = []
     # The published test split is our dev split for this corpus.
     for name, split in (("ghc_train.tsv", "train"), ("ghc_test.tsv", "dev")):
-        with open(Path(data_dir) / "gab_hate_corpus" / name, encoding="utf-8-sig", newline="") as fh:
+        path = Path(data_dir) / "gab_hate_corpus" / name
+        with open(path, encoding="utf-8-sig", newline="") as fh:
             for row in csv.DictReader(fh, delimiter="\t"):
                 try:
                     labels = map_row(int(row["hd"]), int(row["cv"]), int(row["vo"]))

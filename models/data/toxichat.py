@@ -12,8 +12,11 @@ from pathlib import Path
 from models.api import STANCES
 from models.data.common import Example, PairExample
 
-_STANCE = {"Agree": STANCES.index("agree"), "Disagree": STANCES.index("disagree"),
-           "Neutral": STANCES.index("neutral")}
+_STANCE = {
+    "Agree": STANCES.index("agree"),
+    "Disagree": STANCES.index("disagree"),
+    "Neutral": STANCES.index("neutral"),
+}
 
 
 def _threads(path: Path) -> list[list[dict]]:
@@ -28,7 +31,7 @@ def _threads(path: Path) -> list[list[dict]]:
             threads.append(base)
             for key in ("final_dgpt_response", "final_gpt3_response"):
                 if isinstance(row.get(key), dict):
-                    threads.append(base + [row[key]])
+                    threads.append([*base, row[key]])
     return threads
 
 
@@ -49,12 +52,25 @@ def load(data_dir: Path) -> tuple[list[Example], list[PairExample]]:
                 parent = by_id.get(tid - 1)
                 off = 1.0 if turn["offense_label"] == "Offensive" else 0.0
                 singles.append(
-                    Example(turn["text"], "toxichat", {"toxicity": off}, split=split,
-                            parent=parent["text"] if parent else None)
+                    Example(
+                        turn["text"],
+                        "toxichat",
+                        {"toxicity": off},
+                        split=split,
+                        parent=parent["text"] if parent else None,
+                    )
                 )
                 for k in range(1, tid):
                     lab = turn.get(f"stance_label_towards_turn_{k}")
                     if lab in _STANCE and k in by_id:
-                        pairs.append(PairExample(by_id[k]["text"], turn["text"], _STANCE[lab],
-                                                 "toxichat", split, adjacent=(k == tid - 1)))
+                        pairs.append(
+                            PairExample(
+                                by_id[k]["text"],
+                                turn["text"],
+                                _STANCE[lab],
+                                "toxichat",
+                                split,
+                                adjacent=(k == tid - 1),
+                            )
+                        )
     return singles, pairs

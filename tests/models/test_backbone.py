@@ -22,7 +22,8 @@ def test_missing_weights_raise(tmp_path: Path) -> None:
 def test_sentence_embedding_is_unit_norm() -> None:
     feats = np.random.default_rng(0).normal(size=(3, 768)).astype(np.float32)
     emb = sentence_embedding(feats)
-    assert emb.shape == (3, 384) and emb.dtype == np.float32
+    assert emb.shape == (3, 384)
+    assert emb.dtype == np.float32
     assert np.allclose(np.linalg.norm(emb, axis=1), 1.0, atol=1e-5)
 
 

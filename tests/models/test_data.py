@@ -30,9 +30,11 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> None:
 
 
 def test_davidson_classes(tmp_path: Path) -> None:
-    write(tmp_path / davidson.FILE,
-          ",count,hate_speech,offensive_language,neither,class,tweet\n"
-          "0,3,3,0,0,0,hate tweet\n1,3,0,3,0,1,rude tweet\n2,3,0,0,3,2,nice tweet\n")
+    write(
+        tmp_path / davidson.FILE,
+        ",count,hate_speech,offensive_language,neither,class,tweet\n"
+        "0,3,3,0,0,0,hate tweet\n1,3,0,3,0,1,rude tweet\n2,3,0,0,3,2,nice tweet\n",
+    )
     rows = davidson.load(tmp_path)
     assert [r.hx3 for r in rows] == [2, 1, 0]
     assert rows[0].labels == {"toxicity": 1.0, "identity_attack": 1.0}
@@ -46,27 +48,37 @@ def test_hatexplain_splits_and_labels(tmp_path: Path) -> None:
     write(tmp_path / "hatexplain/val.json", json.dumps([["c", "offensive"], ["d", "weird"]]))
     rows = hatexplain.load(tmp_path)
     assert [(r.text, r.split, r.hx3) for r in rows] == [
-        ("a", "train", 2), ("b", "train", 0), ("c", "dev", 1)]
+        ("a", "train", 2),
+        ("b", "train", 0),
+        ("c", "dev", 1),
+    ]
     assert rows[2].labels == {"toxicity": 1.0, "identity_attack": 0.0}
 
 
 def test_olid_targets(tmp_path: Path) -> None:
-    write(tmp_path / olid.FILE,
-          "id\ttweet\tsubtask_a\tsubtask_b\tsubtask_c\n"
-          "1\t@USER you idiot\tOFF\tTIN\tIND\n2\tdamn it\tOFF\tUNT\tNULL\n"
-          "3\tthose people\tOFF\tTIN\tGRP\n4\thello\tNOT\tNULL\tNULL\n")
+    write(
+        tmp_path / olid.FILE,
+        "id\ttweet\tsubtask_a\tsubtask_b\tsubtask_c\n"
+        "1\t@USER you idiot\tOFF\tTIN\tIND\n2\tdamn it\tOFF\tUNT\tNULL\n"
+        "3\tthose people\tOFF\tTIN\tGRP\n4\thello\tNOT\tNULL\tNULL\n",
+    )
     rows = olid.load(tmp_path)
     assert rows[0].labels == {"toxicity": 1.0, "insult": 1.0}
     assert rows[1].labels["insult"] == 0.0
-    assert "identity_attack" not in rows[2].labels and "insult" not in rows[2].labels
+    assert "identity_attack" not in rows[2].labels
+    assert "insult" not in rows[2].labels
     assert rows[3].labels["toxicity"] == 0.0
 
 
 def test_implicit_hate_threat_from_stage2(tmp_path: Path) -> None:
-    write(tmp_path / implicit_hate.STG1,
-          "post\tclass\nthey will pay\timplicit_hate\nhi all\tnot_hate\nslur\texplicit_hate\n")
-    write(tmp_path / implicit_hate.STG2,
-          "post\timplicit_class\textra_implicit_class\nthey will pay\tthreatening\t\n")
+    write(
+        tmp_path / implicit_hate.STG1,
+        "post\tclass\nthey will pay\timplicit_hate\nhi all\tnot_hate\nslur\texplicit_hate\n",
+    )
+    write(
+        tmp_path / implicit_hate.STG2,
+        "post\timplicit_class\textra_implicit_class\nthey will pay\tthreatening\t\n",
+    )
     rows = implicit_hate.load(tmp_path)
     assert rows[0].labels == {"toxicity": 1.0, "identity_attack": 1.0, "threat": 1.0}
     assert rows[1].labels["identity_attack"] == 0.0
@@ -75,12 +87,15 @@ def test_implicit_hate_threat_from_stage2(tmp_path: Path) -> None:
 
 def test_ethos_drops_ambiguous(tmp_path: Path) -> None:
     write(tmp_path / ethos.BINARY, "comment;isHate\nhate;1.0\nsplit;0.5\nfine;0.0\n")
-    write(tmp_path / ethos.MULTI,
-          "comment;violence;directed_vs_generalized;gender;race;national_origin;disability;"
-          "religion;sexual_orientation\nhate;1;0.2;0;1;0;0;0;0\n")
+    write(
+        tmp_path / ethos.MULTI,
+        "comment;violence;directed_vs_generalized;gender;race;national_origin;disability;"
+        "religion;sexual_orientation\nhate;1;0.2;0;1;0;0;0;0\n",
+    )
     rows = ethos.load(tmp_path)
     assert [r.text for r in rows] == ["hate", "fine"]
-    assert rows[0].labels["threat"] == 1.0 and rows[0].labels["insult"] == 0.0
+    assert rows[0].labels["threat"] == 1.0
+    assert rows[0].labels["insult"] == 0.0
 
 
 def test_gab_hate_columns(tmp_path: Path) -> None:
@@ -89,49 +104,71 @@ def test_gab_hate_columns(tmp_path: Path) -> None:
     rows = gab_hate.load(tmp_path)
     assert rows[0].labels == {"toxicity": 1.0, "identity_attack": 1.0, "threat": 0.0}
     assert rows[1].labels["threat"] == 1.0
-    assert rows[2].split == "dev" and rows[2].labels["toxicity"] == 1.0
+    assert rows[2].split == "dev"
+    assert rows[2].labels["toxicity"] == 1.0
 
 
 def test_spam_loaders(tmp_path: Path) -> None:
-    write(tmp_path / "sms_spam/SMSSpamCollection",
-          "ham\thello there\nspam\tWIN a prize now\nham\tHello  there!\n")
+    write(
+        tmp_path / "sms_spam/SMSSpamCollection",
+        "ham\thello there\nspam\tWIN a prize now\nham\tHello  there!\n",
+    )
     rows = spam.load_sms(tmp_path)
     assert [r.labels["spam"] for r in rows] == [0.0, 1.0]  # duplicate "hello there" dropped
-    write(tmp_path / "youtube_spam/Youtube01.csv",
-          "\nCOMMENT_ID,AUTHOR,DATE,CONTENT,CLASS\n1,a,d,check my channel,1\n2,b,d,nice song,0\n",
-          encoding="utf-8-sig")
+    write(
+        tmp_path / "youtube_spam/Youtube01.csv",
+        "\nCOMMENT_ID,AUTHOR,DATE,CONTENT,CLASS\n1,a,d,check my channel,1\n2,b,d,nice song,0\n",
+        encoding="utf-8-sig",
+    )
     yt = spam.load_youtube(tmp_path)
-    assert [(r.text, r.labels["spam"]) for r in yt] == [("check my channel", 1.0),
-                                                        ("nice song", 0.0)]
+    assert [(r.text, r.labels["spam"]) for r in yt] == [
+        ("check my channel", 1.0),
+        ("nice song", 0.0),
+    ]
 
 
 def test_toxichat_turns_and_stance(tmp_path: Path) -> None:
     thread = {
         "reddit_thread": [
             {"turn_id": 1, "text": "cats are great", "offense_label": "Safe"},
-            {"turn_id": 2, "text": "no they suck", "offense_label": "Offensive",
-             "stance_label_towards_turn_1": "Disagree"},
+            {
+                "turn_id": 2,
+                "text": "no they suck",
+                "offense_label": "Offensive",
+                "stance_label_towards_turn_1": "Disagree",
+            },
         ],
-        "final_dgpt_response": {"turn_id": 3, "text": "yes so great", "offense_label": "Safe",
-                                "stance_label_towards_turn_1": "Agree",
-                                "stance_label_towards_turn_2": "Disagree"},
+        "final_dgpt_response": {
+            "turn_id": 3,
+            "text": "yes so great",
+            "offense_label": "Safe",
+            "stance_label_towards_turn_1": "Agree",
+            "stance_label_towards_turn_2": "Disagree",
+        },
     }
     write(tmp_path / "toxichat/train.jsonl", json.dumps(thread) + "\n")
     write(tmp_path / "toxichat/dev.jsonl", "")
     singles, pairs = toxichat.load(tmp_path)
     assert [(s.text, s.labels["toxicity"], s.parent) for s in singles] == [
-        ("cats are great", 0.0, None), ("no they suck", 1.0, "cats are great"),
-        ("yes so great", 0.0, "no they suck")]
+        ("cats are great", 0.0, None),
+        ("no they suck", 1.0, "cats are great"),
+        ("yes so great", 0.0, "no they suck"),
+    ]
     got = {(p.parent, p.text): (STANCES[p.stance], p.adjacent) for p in pairs}
-    assert got == {("cats are great", "no they suck"): ("disagree", True),
-                   ("cats are great", "yes so great"): ("agree", False),
-                   ("no they suck", "yes so great"): ("disagree", True)}
+    assert got == {
+        ("cats are great", "no they suck"): ("disagree", True),
+        ("cats are great", "yes so great"): ("agree", False),
+        ("no they suck", "yes so great"): ("disagree", True),
+    }
 
 
 def test_subreddit_agreement_cp1252(tmp_path: Path) -> None:
-    write(tmp_path / "subreddit_agreement/SubReddit-X.csv",
-          '"quote_text","response_text","relation"\n"masks work","they don\u2019t",0\n'
-          '"q","r",2\n"q2","r2",1\n', encoding="cp1252")
+    write(
+        tmp_path / "subreddit_agreement/SubReddit-X.csv",
+        '"quote_text","response_text","relation"\n"masks work","they don\u2019t",0\n'
+        '"q","r",2\n"q2","r2",1\n',
+        encoding="cp1252",
+    )
     rows = subreddit_agreement.load(tmp_path)
     assert [STANCES[r.stance] for r in rows] == ["disagree", "agree", "neutral"]
     assert rows[0].text == "they don\u2019t"
@@ -150,13 +187,23 @@ def test_finalise_removes_dev_leaks_and_adds_weak_labels() -> None:
     ok = Example("what the fuck", "b", {"toxicity": 0.0}, split="train")
     spam_ex = Example("win money", "sms_spam", {"spam": 1.0}, split="train")
     out = _finalise([dev, leak, ok, spam_ex])
-    assert leak not in out and dev in out and ok in out
-    assert ok.labels["profanity"] == 1.0 and ok.labels["spam"] == 0.0
+    assert leak not in out
+    assert dev in out
+    assert ok in out
+    assert ok.labels["profanity"] == 1.0
+    assert ok.labels["spam"] == 0.0
     assert spam_ex.labels["spam"] == 1.0
 
 
-@pytest.mark.parametrize(("text", "want"), [
-    ("what the fuck", True), ("this is bullshit", True), ("classic assessment", False),
-    ("hello friend", False), ("Scunthorpe United", False)])
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("what the fuck", True),
+        ("this is bullshit", True),
+        ("classic assessment", False),
+        ("hello friend", False),
+        ("Scunthorpe United", False),
+    ],
+)
 def test_profanity_lexicon(text: str, want: bool) -> None:
     assert is_profane(text) is want

@@ -19,7 +19,8 @@ def test_roc_auc_with_ties() -> None:
 
 def test_reliability_and_threshold() -> None:
     ece, table = reliability(np.array([0, 1]), np.array([0.05, 0.95]))
-    assert abs(ece - 0.05) < 1e-9 and len(table) == 2
+    assert abs(ece - 0.05) < 1e-9
+    assert len(table) == 2
     y = np.array([0] * 50 + [1] * 50)
     p = np.r_[np.linspace(0, 0.4, 50), np.linspace(0.6, 1, 50)]
     assert 0.4 <= best_threshold(y, p) <= 0.6

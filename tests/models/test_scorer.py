@@ -29,16 +29,20 @@ def test_scores_cover_labels_and_embedding(scorer) -> None:
     (res,) = scorer.score_batch([ScoreRequest("hello there")])
     assert set(res.scores) == set(LABELS)
     assert all(0.0 <= v <= 1.0 for v in res.scores.values())
-    assert res.parent_stance is None and res.target_stances == ()
-    assert res.embedding.dtype == np.float32 and res.embedding.shape == (384,)
+    assert res.parent_stance is None
+    assert res.target_stances == ()
+    assert res.embedding.dtype == np.float32
+    assert res.embedding.shape == (384,)
     assert abs(float(np.linalg.norm(res.embedding)) - 1.0) < 1e-5
 
 
 def test_clear_abuse_vs_civility(scorer) -> None:
-    abuse, civil = scorer.score_batch([
-        ScoreRequest("you are a worthless idiot, go kill yourself"),
-        ScoreRequest("thanks for the help yesterday, have a lovely weekend"),
-    ])
+    abuse, civil = scorer.score_batch(
+        [
+            ScoreRequest("you are a worthless idiot, go kill yourself"),
+            ScoreRequest("thanks for the help yesterday, have a lovely weekend"),
+        ]
+    )
     thr = scorer.thresholds
     assert abuse.scores["toxicity"] > max(0.8, thr["toxicity"])
     assert abuse.scores["insult"] > thr["insult"]
@@ -49,19 +53,23 @@ def test_clear_abuse_vs_civility(scorer) -> None:
 
 
 def test_spam_is_flagged(scorer) -> None:
-    spam, chat = scorer.score_batch([
-        ScoreRequest("WINNER!! You have won a free prize, text CLAIM to 80088 now"),
-        ScoreRequest("did anyone finish the math homework?"),
-    ])
+    spam, chat = scorer.score_batch(
+        [
+            ScoreRequest("WINNER!! You have won a free prize, text CLAIM to 80088 now"),
+            ScoreRequest("did anyone finish the math homework?"),
+        ]
+    )
     assert spam.scores["spam"] > 0.5 > chat.scores["spam"]
 
 
 def test_parent_stance_agree_vs_disagree(scorer) -> None:
     parent = "This is the best game released this year."
-    agree, disagree = scorer.score_batch([
-        ScoreRequest("Totally agree, it really is the best game this year!", parent=parent),
-        ScoreRequest("No, that's wrong. It is a terrible game.", parent=parent),
-    ])
+    agree, disagree = scorer.score_batch(
+        [
+            ScoreRequest("Totally agree, it really is the best game this year!", parent=parent),
+            ScoreRequest("No, that's wrong. It is a terrible game.", parent=parent),
+        ]
+    )
     assert set(agree.parent_stance) == set(STANCES)
     assert abs(sum(agree.parent_stance.values()) - 1.0) < 1e-5
     assert agree.parent_stance["agree"] > disagree.parent_stance["agree"]
