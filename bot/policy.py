@@ -113,7 +113,9 @@ def decide(
 
     reasons: list[str] = []
     margin = 0.0
-    if _is_counter_speech(policy, context) and event.text.evasion < policy.context.evasion_threshold:
+    obfuscated = event.text.evasion >= policy.context.evasion_threshold
+    # Obfuscated "counter-speech" is more likely abuse dressed up: no leniency then.
+    if _is_counter_speech(policy, context) and not obfuscated:
         margin = policy.context.counter_speech_margin
         reasons.append("counter-speech: disagrees with an abusive parent")
 
@@ -130,7 +132,7 @@ def decide(
             review_hits.append(label)
             reasons.append(f"{label} {score:.2f} >= review {rule.review:.2f}")
 
-    if event.text.evasion >= policy.context.evasion_threshold and (act_hits or review_hits):
+    if obfuscated and (act_hits or review_hits):
         reasons.append(f"obfuscated text (evasion {event.text.evasion:.2f})")
 
     if act_hits:
@@ -143,7 +145,8 @@ def decide(
         labels = tuple(label for label, _ in act_hits) + tuple(review_hits)
         return Verdict(action, Band.ACT, labels, tuple(reasons), shadow, strike, claims)
     if review_hits:
-        return Verdict(REVIEW, Band.REVIEW, tuple(review_hits), tuple(reasons), shadow, False, claims)
+        labels = tuple(review_hits)
+        return Verdict(REVIEW, Band.REVIEW, labels, tuple(reasons), shadow, False, claims)
     return Verdict(NO_ACTION, Band.NONE, (), tuple(reasons), shadow, False, claims)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import TextIO
 
 from bot.normalize import normalize
-from models.api import ScoreRequest, Scorer
+from models.api import Scorer, ScoreRequest
 
 BATCH = 64
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from models.api import ScoreRequest, ScoreResult, Scorer
+from models.api import Scorer, ScoreRequest, ScoreResult
 
 log = logging.getLogger(__name__)
 

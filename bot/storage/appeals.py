@@ -30,6 +30,8 @@ class AppealRepository:
                 await self._conn.commit()
             except sqlite3.IntegrityError as exc:
                 await self._conn.rollback()
+                if "UNIQUE" not in str(exc):
+                    raise
                 raise AppealAlreadyOpenError(f"case {case_id} already has an open appeal") from exc
         appeal = await self.get(cursor.lastrowid or 0)
         assert appeal is not None
