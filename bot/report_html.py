@@ -67,7 +67,8 @@ table{border-collapse:collapse;width:100%;background:#fff;border:1px solid #d8de
 th,td{text-align:left;padding:6px 10px;border-bottom:1px solid #eaeef2;vertical-align:top}
 th{background:#f0f2f5;font-weight:600;font-size:13px}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
-code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;word-break:break-all}
+code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;white-space:nowrap}
+td{overflow-wrap:break-word}td.wrap{overflow-wrap:anywhere}td.nowrap{white-space:nowrap}
 .pill{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px}
 .pill.light{color:#1f2328}
 .empty{color:#656d76;font-style:italic}
@@ -462,7 +463,8 @@ def _flagged_table(messages: Sequence[Mapping[str, Any]], extra: dict[str, str])
         case = message.get("case")
         rows.append(
             f'<tr class="flagged" data-id="{_e(message.get("id", ""))}">'
-            f'<td><code>{_e(message.get("id", ""))}</code></td><td>{_e(when)}</td>'
+            f'<td>{_id_code(message.get("id", ""), MAX_ID_CHARS * 2)}</td>'
+            f'<td class="nowrap">{_e(when)}</td>'
             f"<td>{_pill(action_kind(action), action, extra)}</td><td>{labels}</td>"
             f"<td>{_scores_cell(message)}</td>"
             f'<td class="num">{"#" + _e(case) if case is not None else "—"}</td></tr>'
@@ -472,9 +474,15 @@ def _flagged_table(messages: Sequence[Mapping[str, Any]], extra: dict[str, str])
             f'<tbody>{"".join(rows)}</tbody></table>')
 
 
+def _id_code(value: Any, limit: int = MAX_ID_CHARS) -> str:
+    """An id in ``<code>``, clipped, with the whole id as a tooltip (both escaped)."""
+    text = str(value)
+    return f'<code title="{_e(text)}">{_e(_clip(text, limit))}</code>'
+
+
 def abbreviate_ids(ids: Sequence[Any], shown: int = MAX_IDS_SHOWN) -> str:
     """The first few ids, each clipped, and how many more there are (escaped)."""
-    parts = [f"<code>{_e(_clip(str(i), MAX_ID_CHARS))}</code>" for i in ids[:shown]]
+    parts = [_id_code(i) for i in ids[:shown]]
     if len(ids) > shown:
         parts.append(f"… +{len(ids) - shown:,} more")
     return ", ".join(parts) if parts else "—"
@@ -516,10 +524,10 @@ def _campaign_table(campaigns: Sequence[Mapping[str, Any]]) -> str:
         rows.append(
             f'<tr class="campaign"><td>{_e(alert.get("kind", ""))}</td>'
             f'<td class="num">{_num(alert.get("score")):.2f}</td>'
-            f'<td class="num">{len(accounts):,}</td><td>{_e(when)}</td>'
-            f"<td>{'<code>' + _e(_clip(str(target), MAX_ID_CHARS)) + '</code>' if target else '—'}"
-            f"</td><td>{len(ids):,}: {abbreviate_ids(ids)}</td>"
-            f'<td>{evidence_summary(alert.get("evidence"))}</td></tr>'
+            f'<td class="num">{len(accounts):,}</td><td class="nowrap">{_e(when)}</td>'
+            f"<td>{_id_code(target) if target else '—'}</td>"
+            f"<td>{len(ids):,}: {abbreviate_ids(ids)}</td>"
+            f'<td class="wrap">{evidence_summary(alert.get("evidence"))}</td></tr>'
         )
     return (f"{head}<table><thead><tr><th>kind</th><th>score</th><th>accounts</th>"
             "<th>detected (UTC)</th><th>target</th><th>messages</th><th>evidence</th></tr>"
