@@ -1,0 +1,226 @@
+"""The Discord application: ``VigilBot`` wired from injected services, and ``run_bot``.
+
+Only this module and the ``bot/discord_*.py`` adapters import discord. Nothing is built
+at import time: ``run_bot`` (``python -m bot run``) builds settings-driven objects, tests
+call :func:`create_bot` with their own scorer, policy and database file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.coordination import CoordinationDetector
+from bot.discord_io import DiscordExecutor
+from bot.discord_views import AppealButton, say
+from bot.policy_config import PolicyConfigError, PolicyHolder
+from bot.review import ReviewService
+from bot.services import Services, build_services
+from bot.settings import Settings
+from bot.storage.records import Case
+from models.api import Scorer
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = (
+    "cogs.automod",
+    "cogs.moderation",
+    "cogs.review",
+    "cogs.modlog",
+    "cogs.appeals",
+    "cogs.admin",
+    "cogs.campaigns",
+)
+
+
+def vigil_version() -> str:
+    try:
+        return version("vigil-modbot")
+    except PackageNotFoundError:
+        return "dev"
+
+
+class CaseEventBridge:
+    """The CaseService's ``on_event`` hook: case events become discord.py custom events.
+
+    The CaseService is built before the bot, so the bot attaches itself afterwards.
+    ``case_opened`` reaches ``on_case_opened(case)`` listeners, ``case_resolved`` reaches
+    ``on_case_resolved(case)``; cogs never call each other for this.
+    """
+
+    def __init__(self) -> None:
+        self.bot: commands.Bot | None = None
+
+    def __call__(self, name: str, case: Case) -> None:
+        if self.bot is not None:
+            self.bot.dispatch(name, case)
+
+
+class VigilBot(commands.Bot):
+    def __init__(
+        self,
+        services: Services,
+        *,
+        executor: DiscordExecutor,
+        events: CaseEventBridge,
+        dev_guild_id: int | None = None,
+    ) -> None:
+        intents = discord.Intents.default()
+        intents.message_content = True
+        intents.members = True
+        intents.guilds = True
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        self.services = services
+        self.review = ReviewService(services.cases, services.batcher,
+                                    lambda: services.policy.current)
+        self.executor = executor
+        self.dev_guild_id = dev_guild_id
+        self.version = vigil_version()
+        self.reconciled: list[Case] = []
+        self._reconcile_task: asyncio.Task[None] | None = None
+        executor.attach(self)
+        events.bot = self
+        self.tree.on_error = self.on_app_command_error  # type: ignore[method-assign]
+
+    async def setup_hook(self) -> None:
+        # Persistent controls: the DM Appeal button; cogs add theirs in their setup().
+        self.add_dynamic_items(AppealButton)
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        # Cases recorded PENDING before a crash are finished once the guild cache is in.
+        self._reconcile_task = asyncio.create_task(self._reconcile_when_ready())
+        await self.sync_commands()
+
+    async def _reconcile_when_ready(self) -> None:
+        await self.wait_until_ready()
+        self.reconciled = await self.services.cases.reconcile()
+        if self.reconciled:
+            log.info("reconciled %d pending case(s)", len(self.reconciled))
+
+    async def sync_commands(self) -> None:
+        if self.dev_guild_id:
+            guild = discord.Object(self.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to guild %s", len(synced), self.dev_guild_id)
+        else:
+            synced = await self.tree.sync()
+            log.info("synced %d global commands", len(synced))
+
+    async def on_app_command_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+    ) -> None:
+        if isinstance(error, app_commands.MissingPermissions):
+            names = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+            text = f"You need the {names} permission to do that."
+        elif isinstance(error, app_commands.NoPrivateMessage):
+            text = "That command only works in a server."
+        elif isinstance(error, app_commands.CheckFailure):
+            text = str(error) or "You cannot use that command here."
+        else:
+            command = interaction.command.qualified_name if interaction.command else "?"
+            log.error("command /%s failed", command, exc_info=error)
+            text = "Something went wrong; the error was logged for the bot's admins."
+        try:
+            await say(interaction, text)
+        except discord.HTTPException:
+            log.warning("could not report a command error to the user")
+
+    async def close(self) -> None:
+        if self._reconcile_task is not None and not self._reconcile_task.done():
+            self._reconcile_task.cancel()
+        await super().close()
+
+
+async def create_bot(
+    *,
+    db_path: Path | str,
+    policy: PolicyHolder,
+    scorer: Scorer,
+    detector: CoordinationDetector | None = None,
+    dev_guild_id: int | None = None,
+    max_batch: int = 32,
+    max_wait: float = 0.015,
+    queue_size: int = 1024,
+) -> VigilBot:
+    """Build the services (with the Discord executor and the event bridge) and the bot."""
+    executor = DiscordExecutor(lambda: policy.current)
+    events = CaseEventBridge()
+    services = await build_services(
+        db_path=db_path, policy=policy, scorer=scorer, executor=executor,
+        # Discord's clock: the same instant discord.py uses for timeouts and snowflakes.
+        clock=discord.utils.utcnow, on_event=events, detector=detector,
+        max_batch=max_batch, max_wait=max_wait, queue_size=queue_size,
+    )
+    return VigilBot(services, executor=executor, events=events, dev_guild_id=dev_guild_id)
+
+
+def campaign_detector() -> CoordinationDetector | None:
+    """The campaign detector when its package is installed (it is optional)."""
+    try:
+        from bot.campaigns import CampaignDetector
+    except ImportError:
+        log.warning("bot.campaigns is not available; campaign detection is off")
+        return None
+    return CampaignDetector()
+
+
+def run_bot(settings: Settings) -> int:
+    """Entry point of ``python -m bot run``. Returns a process exit status."""
+    token = settings.token.get_secret_value().strip() if settings.token else ""
+    if not token:
+        print("VIGIL_TOKEN is not set: put the bot token from the Discord Developer Portal "
+              "in the environment (see docs/bot-setup.md).", file=sys.stderr)
+        return 2
+    try:
+        policy = PolicyHolder(settings.config_path)
+    except PolicyConfigError as exc:
+        print(f"refusing to start with a broken policy:\n{exc}", file=sys.stderr)
+        return 2
+    from models.scorer import load_default_scorer
+
+    try:
+        scorer = load_default_scorer()
+    except (OSError, RuntimeError) as exc:
+        print(f"cannot load the scoring model: {exc}", file=sys.stderr)
+        return 2
+    try:
+        asyncio.run(_run(settings, policy, scorer, token))
+    except discord.LoginFailure:
+        print("Discord rejected VIGIL_TOKEN; reset the token in the Developer Portal.",
+              file=sys.stderr)
+        return 2
+    except discord.PrivilegedIntentsRequired:
+        print("Enable the Message Content and Server Members intents for the bot in the "
+              "Developer Portal (Bot -> Privileged Gateway Intents).", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+async def _run(settings: Settings, policy: PolicyHolder, scorer: Scorer, token: str) -> None:
+    bot = await create_bot(
+        db_path=settings.db_path, policy=policy, scorer=scorer,
+        detector=campaign_detector(), dev_guild_id=settings.dev_guild_id,
+        max_batch=settings.batch_max_size, max_wait=settings.batch_max_wait_ms / 1000,
+        queue_size=settings.batch_queue_size,
+    )
+    try:
+        async with bot:
+            await bot.start(token)
+    finally:
+        await bot.services.close()

@@ -1,0 +1,127 @@
+"""The member-facing appeal controls, shared by the DM the executor sends and ``/appeal``.
+
+The Appeal button is a :class:`discord.ui.DynamicItem`: its custom id carries the guild
+and case number, so a click works on any DM ever sent, across restarts, without storing
+views. Both the button and ``/appeal`` open :class:`AppealModal`; a filed appeal is
+announced with the custom event ``appeal_filed`` (``on_appeal_filed(appeal, case)``),
+which ``cogs.appeals`` turns into a post in the appeals channel.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, cast
+
+import discord
+
+from bot.appeals import AppealError
+
+if TYPE_CHECKING:
+    from bot.app import VigilBot
+
+APPEAL_TEXT_MAX = 1500
+
+
+def vigil(interaction: discord.Interaction[Any]) -> VigilBot:
+    return cast("VigilBot", interaction.client)
+
+
+async def say(interaction: discord.Interaction[Any], text: str) -> None:
+    """Answer ephemerally whether or not the interaction was answered already."""
+    if interaction.response.is_done():
+        await interaction.followup.send(text, ephemeral=True)
+    else:
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+class AppealModal(discord.ui.Modal):
+    def __init__(self, guild_id: int, number: int, min_length: int) -> None:
+        super().__init__(title=f"Appeal case #{number}", timeout=900)
+        self.guild_id = guild_id
+        self.number = number
+        self.text: discord.ui.TextInput[AppealModal] = discord.ui.TextInput(
+            label="Why should this be reversed?",
+            style=discord.TextStyle.paragraph,
+            min_length=min(min_length, APPEAL_TEXT_MAX),
+            max_length=APPEAL_TEXT_MAX,
+        )
+        self.add_item(self.text)
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        bot = vigil(interaction)
+        try:
+            appeal = await bot.services.appeals.file(
+                self.guild_id, self.number, interaction.user.id, self.text.value
+            )
+        except AppealError as exc:
+            await say(interaction, f"Your appeal could not be filed: {exc}.")
+            return
+        case = await bot.review.get(appeal.case_id)
+        await interaction.response.send_message(
+            f"Your appeal of case #{self.number} was sent to the moderators. "
+            "You will get their decision here.",
+            ephemeral=interaction.guild is not None,
+        )
+        bot.dispatch("appeal_filed", appeal, case)
+
+
+async def open_appeal_modal(
+    interaction: discord.Interaction[Any], guild_id: int, number: int
+) -> None:
+    """Check what can be checked before the member types, then show the modal."""
+    bot = vigil(interaction)
+    settings = bot.services.policy.current.appeals
+    case = await bot.review.by_number(guild_id, number)
+    if not settings.enabled:
+        await say(interaction, "Appeals are closed in this server.")
+    elif case is None or case.target_id != interaction.user.id:
+        await say(interaction, f"You have no case #{number} to appeal in that server.")
+    else:
+        await interaction.response.send_modal(
+            AppealModal(guild_id, number, settings.min_length)
+        )
+
+
+class AppealButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"vigil:appeal:(?P<guild>[0-9]+):(?P<number>[0-9]+)",
+):
+    def __init__(self, guild_id: int, number: int) -> None:
+        super().__init__(discord.ui.Button(
+            label="Appeal", style=discord.ButtonStyle.primary,
+            custom_id=f"vigil:appeal:{guild_id}:{number}",
+        ))
+        self.guild_id = guild_id
+        self.number = number
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+    ) -> AppealButton:
+        return cls(int(match["guild"]), int(match["number"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await open_appeal_modal(interaction, self.guild_id, self.number)
+
+
+async def policy_channel(
+    client: discord.Client, channel_id: int | None
+) -> discord.abc.Messageable | None:
+    """A channel the policy names (review, mod log, appeals); None when unset or gone."""
+    if not channel_id:
+        return None
+    channel = client.get_channel(channel_id)
+    if channel is None:
+        try:
+            channel = await client.fetch_channel(channel_id)
+        except discord.HTTPException:
+            return None
+    return channel if isinstance(channel, discord.abc.Messageable) else None
+
+
+def score_lines(scores: dict[str, float], limit: int = 6) -> str:
+    top = sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
+    return "\n".join(f"`{label:<16}` {value:.2f}" for label, value in top) or "-"

@@ -1,0 +1,187 @@
+"""What moderators ask of the core from Discord, besides opening cases.
+
+Review-queue decisions (remove / keep / timeout / ban on a grey-band message, confirm or
+dismiss a campaign alert), case look-ups for ``/case``, stats for ``/vigil stats`` and a
+score preview for ``/vigil score``. Cogs call this instead of the repositories, so no SQL
+and no model code reaches them. No Discord imports here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.cases import CaseError, CaseService
+from bot.normalize import normalize
+from bot.policy_config import ActionKind, Policy
+from bot.scoring import MicroBatcher
+from bot.storage.records import Appeal, CampaignRecord, Case, CaseEvent, CaseKind, CaseStatus
+from models.api import ScoreRequest
+
+#: Case kinds raised by the coordination detector.
+ALERT_KINDS = frozenset({CaseKind.CAMPAIGN, CaseKind.PILE_ON, CaseKind.RAID})
+DEFAULT_REVIEW_TIMEOUT_MINUTES = 60
+
+
+class ReviewDecision(StrEnum):
+    REMOVE = "remove"
+    KEEP = "keep"
+    TIMEOUT = "timeout"
+    BAN = "ban"
+    #: Campaign alerts: a moderator agrees it is coordinated (recorded, nothing done).
+    CONFIRM = "confirm"
+    #: Campaign alerts: a false alarm.
+    DISMISS = "dismiss"
+
+
+#: What a review decision carries out, for the decisions that act.
+_ACTIONS: dict[ReviewDecision, ActionKind] = {
+    ReviewDecision.REMOVE: ActionKind.DELETE,
+    ReviewDecision.TIMEOUT: ActionKind.TIMEOUT,
+    ReviewDecision.BAN: ActionKind.BAN,
+}
+
+
+class ReviewError(CaseError):
+    """A review decision that cannot be taken (already decided, wrong kind of case)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LabelPreview:
+    label: str
+    score: float
+    review: float
+    act: float
+    action: str
+
+    @property
+    def band(self) -> str:
+        if self.act < 1.0 and self.score >= self.act:
+            return "act"
+        if self.review < 1.0 and self.score >= self.review:
+            return "review"
+        return "-"
+
+
+@dataclass(frozen=True, slots=True)
+class ScorePreview:
+    normalized: str
+    evasion: float
+    labels: tuple[LabelPreview, ...]
+    model_version: str
+
+
+@dataclass(frozen=True, slots=True)
+class GuildStats:
+    by_action: dict[str, int]
+    by_status: dict[str, int]
+    messages_scored: int
+
+
+class ReviewService:
+    def __init__(
+        self, cases: CaseService, batcher: MicroBatcher, policy: Callable[[], Policy]
+    ) -> None:
+        self.cases = cases
+        self.db = cases.db
+        self.batcher = batcher
+        self._policy = policy
+        # Two moderators clicking at once must not both act on one case.
+        self._lock = asyncio.Lock()
+
+    # ------------------------------------------------------------- decisions
+
+    async def decide(
+        self,
+        case_id: int,
+        decision: ReviewDecision,
+        moderator_id: int,
+        *,
+        minutes: int | None = None,
+    ) -> Case:
+        """Record a moderator's decision on an OPEN review case and carry it out."""
+        async with self._lock:
+            case = await self.db.cases.get(case_id)
+            if case is None:
+                raise ReviewError(f"there is no case with id {case_id}")
+            if case.status is not CaseStatus.OPEN:
+                raise ReviewError(
+                    f"case #{case.number} was already decided (status {case.status.value})"
+                )
+            alert = case.kind in ALERT_KINDS
+            if alert != (decision in (ReviewDecision.CONFIRM, ReviewDecision.DISMISS)):
+                raise ReviewError(f"{decision.value} does not apply to a {case.kind.value} case")
+            note = f"review: {decision.value}"
+            if decision in _ACTIONS:
+                action = _ACTIONS[decision]
+                if action is ActionKind.TIMEOUT:
+                    minutes = minutes or DEFAULT_REVIEW_TIMEOUT_MINUTES
+                else:
+                    minutes = None
+                case = await self.cases.escalate(case, action, moderator_id, minutes, note)
+            else:
+                case, _ = await self.cases.resolve(
+                    case, actor_id=moderator_id, note=note, reverse=False
+                )
+            if case.message_id is not None and not alert:
+                # Moderator decisions on grey-band messages are the calibration set.
+                await self.db.scores.set_review_decision(case.message_id, decision.value)
+            return case
+
+    # -------------------------------------------------------------- look-ups
+
+    async def get(self, case_id: int) -> Case | None:
+        return await self.db.cases.get(case_id)
+
+    async def by_number(self, guild_id: int, number: int) -> Case | None:
+        return await self.db.cases.by_number(guild_id, number)
+
+    async def for_member(self, guild_id: int, member_id: int, limit: int = 15) -> list[Case]:
+        return await self.db.cases.for_target(guild_id, member_id, limit)
+
+    async def history(self, case: Case) -> list[CaseEvent]:
+        return await self.db.cases.events(case.id)
+
+    async def latest_active(self, guild_id: int, member_id: int, action: str) -> Case | None:
+        """The member's most recent APPLIED case with ``action`` (what /unban undoes)."""
+        for case in await self.db.cases.for_target(guild_id, member_id, 50):
+            if case.action == action and case.status is CaseStatus.APPLIED:
+                return case
+        return None
+
+    async def appeal(self, appeal_id: int) -> tuple[Appeal, Case] | None:
+        appeal = await self.db.appeals.get(appeal_id)
+        if appeal is None:
+            return None
+        case = await self.db.cases.get(appeal.case_id)
+        return (appeal, case) if case is not None else None
+
+    async def campaign_for(self, case: Case) -> CampaignRecord | None:
+        for record in await self.db.campaigns.all(case.guild_id):
+            if record.case_id == case.id:
+                return record
+        return None
+
+    async def stats(self, guild_id: int) -> GuildStats:
+        counts = await self.db.cases.stats(guild_id)
+        scored = await self.db.scores.count(guild_id)
+        return GuildStats(counts["action"], counts["status"], scored)
+
+    # --------------------------------------------------------------- preview
+
+    async def preview(self, text: str) -> ScorePreview:
+        """Score ``text`` through the batcher and place each label in the policy's bands."""
+        policy = self._policy()
+        normalized = normalize(text)
+        result = await self.batcher.score(ScoreRequest(normalized.text))
+        labels = []
+        for label, score in sorted(result.scores.items(), key=lambda kv: -kv[1]):
+            rule = policy.labels.get(label)
+            labels.append(LabelPreview(
+                label, score, rule.review if rule else 1.0, rule.act if rule else 1.0,
+                str(rule.action) if rule else "none",
+            ))
+        return ScorePreview(normalized.text, normalized.evasion, tuple(labels),
+                            self.batcher.scorer.version)

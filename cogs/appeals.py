@@ -1,0 +1,179 @@
+"""Appeals: ``/appeal`` (in DMs too), the appeals channel, and Grant / Deny buttons.
+
+Members appeal from the DM's Appeal button or ``/appeal``; both open the same modal
+(``bot/discord_views.py``), which files through :class:`AppealService` and announces
+``appeal_filed``. Here that becomes a post in the appeals channel; a moderator's Grant or
+Deny goes back to :meth:`AppealService.decide`, which reverses the action when granted
+and tells the member by DM.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.appeals import AppealError
+from bot.discord_views import open_appeal_modal, policy_channel, say, vigil
+from bot.review import ReviewService
+from bot.services import Services
+from bot.storage.records import Appeal, Case
+
+if TYPE_CHECKING:
+    from bot.app import VigilBot
+
+log = logging.getLogger(__name__)
+
+#: case action -> the permission a moderator needs to decide its appeal
+_DECIDER_PERMISSION = {"ban": "ban_members", "kick": "kick_members"}
+
+
+def appeal_embed(appeal: Appeal, case: Case) -> discord.Embed:
+    embed = discord.Embed(
+        title=f"Appeal of case #{case.number} · {case.action}",
+        description=appeal.text[:4000],
+        colour=discord.Colour.blurple(),
+    )
+    embed.add_field(name="Member", value=f"<@{case.target_id}> ({case.target_name or '?'})")
+    embed.add_field(name="Case reason", value=case.reason[:1024] or "-", inline=False)
+    embed.add_field(name="Case status", value=case.status.value)
+    if case.excerpt:
+        embed.add_field(name="Message", value=case.excerpt[:1024], inline=False)
+    embed.set_footer(text=f"appeal {appeal.id}")
+    embed.timestamp = appeal.created_at
+    return embed
+
+
+class AppealDecisionButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"vigil:appeal-decision:(?P<appeal>[0-9]+):(?P<verdict>grant|deny)",
+):
+    def __init__(self, appeal_id: int, grant: bool) -> None:
+        super().__init__(discord.ui.Button(
+            label="Grant" if grant else "Deny",
+            style=discord.ButtonStyle.success if grant else discord.ButtonStyle.danger,
+            custom_id=f"vigil:appeal-decision:{appeal_id}:{'grant' if grant else 'deny'}",
+        ))
+        self.appeal_id = appeal_id
+        self.grant = grant
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
+        match: re.Match[str],
+    ) -> AppealDecisionButton:
+        return cls(int(match["appeal"]), match["verdict"] == "grant")
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        bot = vigil(interaction)
+        found = await bot.review.appeal(self.appeal_id)
+        if found is None or interaction.guild is None or found[1].guild_id != interaction.guild.id:
+            await say(interaction, "That appeal does not exist in this server.")
+            return
+        _, case = found
+        permission = _DECIDER_PERMISSION.get(case.action, "moderate_members")
+        if not getattr(interaction.permissions, permission):
+            name = permission.replace("_", " ").title()
+            await say(interaction, f"You need the {name} permission to decide this appeal.")
+            return
+        await interaction.response.defer()
+        try:
+            decision = await bot.services.appeals.decide(
+                self.appeal_id, interaction.user.id, grant=self.grant)
+        except AppealError as exc:
+            await say(interaction, f"Could not decide: {exc}.")
+            return
+        verdict = "granted" if self.grant else "denied"
+        outcome = f"{verdict} by {interaction.user.mention}; case is {decision.case.status.value}"
+        if decision.reversal is not None and not decision.reversal.ok:
+            outcome += f"; undoing the action failed: {decision.reversal.error}"
+        if not decision.member_told:
+            outcome += "; the member could not be told (DMs closed)"
+        message = interaction.message
+        embed = message.embeds[0].copy() if message and message.embeds else discord.Embed()
+        embed.colour = discord.Colour.green() if self.grant else discord.Colour.dark_grey()
+        embed.add_field(name="Decision", value=outcome, inline=False)
+        await interaction.edit_original_response(embed=embed, view=None)
+        await say(interaction, f"Appeal of case #{decision.case.number} {outcome}.")
+
+
+def decision_view(appeal: Appeal) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(AppealDecisionButton(appeal.id, grant=True))
+    view.add_item(AppealDecisionButton(appeal.id, grant=False))
+    return view
+
+
+class Appeals(commands.Cog):
+    def __init__(self, bot: commands.Bot, services: Services, review: ReviewService) -> None:
+        self.bot = bot
+        self.services = services
+        self.review = review
+
+    @app_commands.command(description="Appeal a moderation decision about you")
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    @app_commands.allowed_installs(guilds=True, users=False)
+    @app_commands.describe(
+        case="The case number from the bot's DM",
+        guild="The server's id, when you have a case with that number in several servers",
+    )
+    async def appeal(self, interaction: discord.Interaction,
+                     case: app_commands.Range[int, 1], guild: str | None = None) -> None:
+        if interaction.guild is not None:
+            guild_id: int | None = interaction.guild.id
+        elif guild is not None:
+            guild_id = int(guild) if guild.strip().isdigit() else None
+            if guild_id is None:
+                await say(interaction, "`guild` must be a server id (digits only).")
+                return
+        else:
+            guild_id = await self._guild_of(interaction.user.id, case)
+            if guild_id is None:
+                await self._ask_for_guild(interaction, case)
+                return
+        await open_appeal_modal(interaction, guild_id, case)
+
+    async def _candidates(self, member_id: int, number: int) -> list[discord.Guild]:
+        found = []
+        for guild in self.bot.guilds:
+            case = await self.review.by_number(guild.id, number)
+            if case is not None and case.target_id == member_id:
+                found.append(guild)
+        return found
+
+    async def _guild_of(self, member_id: int, number: int) -> int | None:
+        """In a DM: the one server where this member has a case with that number."""
+        found = await self._candidates(member_id, number)
+        return found[0].id if len(found) == 1 else None
+
+    async def _ask_for_guild(self, interaction: discord.Interaction, number: int) -> None:
+        found = await self._candidates(interaction.user.id, number)
+        if not found:
+            await say(interaction, f"You have no case #{number} in any server I moderate.")
+        else:
+            names = ", ".join(f"{g.name} (`{g.id}`)" for g in found)
+            await say(interaction, f"Several servers have a case #{number} of yours: {names}. "
+                                   "Run `/appeal` again with the `guild` option.")
+
+    @commands.Cog.listener()
+    async def on_appeal_filed(self, appeal: Appeal, case: Case) -> None:
+        channels = self.services.policy.current.discord
+        # Without an appeals channel, moderators still see appeals in the review queue.
+        channel = await policy_channel(self.bot, channels.appeals or channels.review)
+        if channel is None:
+            log.warning("appeal %d of case #%d filed, but no appeals channel is configured",
+                        appeal.id, case.number)
+            return
+        try:
+            await channel.send(embed=appeal_embed(appeal, case), view=decision_view(appeal))
+        except discord.HTTPException:
+            log.exception("could not post appeal %d", appeal.id)
+
+
+async def setup(bot: VigilBot) -> None:
+    bot.add_dynamic_items(AppealDecisionButton)
+    await bot.add_cog(Appeals(bot, bot.services, bot.review))

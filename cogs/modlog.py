@@ -1,0 +1,91 @@
+"""The mod log: one line per case opened or resolved, and a warning when an action fails.
+
+Fed only by custom events: ``case_opened`` / ``case_resolved`` from the CaseService hook
+(bridged in ``bot/app.py``) and ``case_action`` from the Discord executor.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord.ext import commands
+
+from bot.actions import ActionOutcome
+from bot.discord_views import policy_channel
+from bot.services import Services
+from bot.storage.records import Case, CaseStatus
+
+if TYPE_CHECKING:
+    from bot.app import VigilBot
+
+log = logging.getLogger(__name__)
+
+_COLOURS = {
+    CaseStatus.PENDING: discord.Colour.orange(),
+    CaseStatus.APPLIED: discord.Colour.red(),
+    CaseStatus.FAILED: discord.Colour.dark_red(),
+    CaseStatus.OPEN: discord.Colour.gold(),
+    CaseStatus.SHADOW: discord.Colour.light_grey(),
+    CaseStatus.CLOSED: discord.Colour.dark_grey(),
+    CaseStatus.REVERSED: discord.Colour.green(),
+}
+
+
+def log_embed(case: Case, headline: str) -> discord.Embed:
+    by = f"<@{case.moderator_id}>" if case.moderator_id else "automod"
+    minutes = f" ({case.duration_minutes} min)" if case.duration_minutes else ""
+    embed = discord.Embed(
+        title=f"Case #{case.number} · {case.action}{minutes} · {headline}",
+        description=case.reason[:2000] or "no reason",
+        colour=_COLOURS.get(case.status, discord.Colour.default()),
+    )
+    embed.add_field(name="Member", value=f"<@{case.target_id}> ({case.target_name or '?'})")
+    embed.add_field(name="By", value=by)
+    embed.add_field(name="Status", value=case.status.value)
+    if case.jump_url:
+        embed.add_field(name="Message", value=f"[Jump]({case.jump_url})")
+    embed.timestamp = case.updated_at
+    return embed
+
+
+class ModLog(commands.Cog):
+    def __init__(self, bot: commands.Bot, services: Services) -> None:
+        self.bot = bot
+        self.services = services
+
+    async def _post(self, embed: discord.Embed) -> None:
+        channel = await policy_channel(self.bot, self.services.policy.current.discord.mod_log)
+        if channel is None:
+            return
+        try:
+            await channel.send(embed=embed)
+        except discord.HTTPException:
+            log.exception("could not post to the mod log")
+
+    @commands.Cog.listener()
+    async def on_case_opened(self, case: Case) -> None:
+        await self._post(log_embed(case, "shadow" if case.status is CaseStatus.SHADOW
+                                   else "opened"))
+
+    @commands.Cog.listener()
+    async def on_case_resolved(self, case: Case) -> None:
+        await self._post(log_embed(case, "resolved"))
+
+    @commands.Cog.listener()
+    async def on_case_action(self, case: Case, outcome: ActionOutcome) -> None:
+        if outcome.ok:
+            return
+        code = f" (code {outcome.code})" if outcome.code else ""
+        embed = discord.Embed(
+            title=f"Case #{case.number} · {case.action} failed",
+            description=f"{outcome.error}{code}",
+            colour=discord.Colour.dark_red(),
+        )
+        embed.add_field(name="Member", value=f"<@{case.target_id}>")
+        await self._post(embed)
+
+
+async def setup(bot: VigilBot) -> None:
+    await bot.add_cog(ModLog(bot, bot.services))
