@@ -17,15 +17,17 @@ from bot.event import AuthorFacts
 
 #: Weights of the features; they sum to 1 so the score stays in [0, 1].
 WEIGHTS: dict[str, float] = {
-    "youth": 0.40,
+    "youth": 0.35,
     "breadth": 0.15,
-    "cohort": 0.15,
+    "cohort": 0.20,
     "synchrony": 0.10,
     "stance": 0.10,
     "links": 0.10,
 }
-#: Accounts made or joined within this span of each other form a cohort.
-COHORT_SPAN = timedelta(hours=24)
+#: Accounts made within a day, or joined within two hours, of each other form a cohort.
+#: (Joins are tighter: real newcomers join every day, rings and raids join together.)
+MADE_SPAN = timedelta(hours=24)
+JOIN_SPAN = timedelta(hours=2)
 #: Posts by different authors this close together count as synchronised.
 SYNC_GAP = timedelta(minutes=10)
 #: Account age of unknown accounts counts as this much youth.
@@ -64,16 +66,22 @@ def _fade(days: float, new_days: float) -> float:
 
 
 def cohort(authors: Sequence[AuthorFacts]) -> float:
-    """Share of the other accounts created (or joined) within a day of each other."""
-    best = 0
-    for stamps in ([a.created_at for a in authors], [a.joined_at for a in authors]):
-        known = sorted(t for t in stamps if t is not None)
-        start = 0
-        for end, stamp in enumerate(known):
-            while stamp - known[start] > COHORT_SPAN:
-                start += 1
-            best = max(best, end - start + 1)
-    return (best - 1) / (len(authors) - 1) if len(authors) > 1 and best > 1 else 0.0
+    """Mean of two shares: accounts made together, accounts that joined together."""
+    if len(authors) < 2:
+        return 0.0
+    made = _largest_group([a.created_at for a in authors], MADE_SPAN)
+    joined = _largest_group([a.joined_at for a in authors], JOIN_SPAN)
+    return ((made - 1) + (joined - 1)) / (2 * (len(authors) - 1))
+
+
+def _largest_group(stamps: Sequence[datetime | None], span: timedelta) -> int:
+    known = sorted(t for t in stamps if t is not None)
+    best, start = min(1, len(known)), 0
+    for end, stamp in enumerate(known):
+        while stamp - known[start] > span:
+            start += 1
+        best = max(best, end - start + 1)
+    return max(best, 1)
 
 
 def synchrony(posts: Sequence[Post]) -> float:
