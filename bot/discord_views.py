@@ -41,6 +41,7 @@ class AppealModal(discord.ui.Modal):
         self.number = number
         self.text: discord.ui.TextInput[AppealModal] = discord.ui.TextInput(
             label="Why should this be reversed?",
+            custom_id="appeal_text",
             style=discord.TextStyle.paragraph,
             min_length=min(min_length, APPEAL_TEXT_MAX),
             max_length=APPEAL_TEXT_MAX,

@@ -1,0 +1,161 @@
+"""Appeals end to end: DM button or /appeal -> modal -> appeals channel -> Grant / Deny."""
+
+from __future__ import annotations
+
+import discord
+import simcord
+
+from bot.storage.records import AppealStatus, CaseStatus
+from tests.cogs.conftest import World
+
+WHY = "I was quoting the troll to report them, not insulting anyone."
+
+
+def buttons(message: discord.Message) -> list[str]:
+    return [child.label or "" for row in message.components for child in row.children]  # type: ignore[attr-defined]
+
+
+async def appeal_from_dm(world: World, member: simcord.MemberActor,
+                         text: str = WHY) -> simcord.InteractionResult:
+    dm = [m for m in member.user.dm_channel.history() if buttons(m) == ["Appeal"]][-1]
+    shown = await member.user.click(dm, label="Appeal")
+    assert shown.acknowledged
+    assert shown.modal is not None
+    return await member.user.submit_modal(shown, {"appeal_text": text})
+
+
+async def test_granted_appeal_unbans_and_tells_the_member(world: World) -> None:
+    await world.mod.slash(world.general, "ban", user=world.alice, reason="slurs")
+    assert world.guild.get_ban(world.alice) is not None
+
+    filed = await appeal_from_dm(world, world.alice)
+
+    assert filed.acknowledged
+    assert filed.response is not None
+    assert "sent to the moderators" in filed.response.content
+    posted = world.appeals.last_message
+    assert posted is not None
+    assert posted.embeds[0].title == "Appeal of case #1 · ban"
+    assert posted.embeds[0].description == WHY
+    assert buttons(posted) == ["Grant", "Deny"]
+
+    decided = await world.mod.click(posted, label="Grant")
+
+    assert decided.acknowledged
+    assert world.guild.get_ban(world.alice) is None
+    case = await world.case(1)
+    assert case.status is CaseStatus.REVERSED
+    [appeal] = await world.bot.services.db.appeals.for_case(case.id)
+    assert appeal.status is AppealStatus.GRANTED
+    assert appeal.moderator_id == world.mod.id
+    told = world.alice.user.dm_channel.history()[-1]
+    assert told.content.startswith("Your appeal of case #1 was granted")
+    updated = world.appeals.last_message
+    assert updated is not None
+    assert buttons(updated) == []
+    assert "granted by" in updated.embeds[0].fields[-1].value
+
+
+async def test_denied_appeal_keeps_the_timeout(world: World) -> None:
+    await world.mod.slash(world.general, "timeout", member=world.alice, minutes=60,
+                          reason="spam")
+    await appeal_from_dm(world, world.alice)
+    posted = world.appeals.last_message
+    assert posted is not None
+
+    decided = await world.mod.click(posted, label="Deny")
+
+    assert decided.acknowledged
+    assert world.alice.member is not None
+    assert world.alice.member.is_timed_out()
+    case = await world.case(1)
+    assert case.status is CaseStatus.APPLIED
+    assert "appeal_denied" in [e.kind for e in await world.events(case)]
+    told = world.alice.user.dm_channel.history()[-1]
+    assert told.content == "Your appeal of case #1 was denied."
+
+
+async def test_appeal_command_works_in_dms(world: World) -> None:
+    await world.mod.slash(world.general, "warn", member=world.alice, reason="rude")
+
+    shown = await world.alice.user.slash("appeal", case=1)
+
+    assert shown.acknowledged
+    assert shown.modal is not None
+    filed = await world.alice.user.submit_modal(shown, {"appeal_text": WHY})
+    assert filed.acknowledged
+    [appeal] = await world.bot.services.db.appeals.for_case((await world.case(1)).id)
+    assert appeal.member_id == world.alice.id
+
+
+async def test_only_the_member_can_appeal(world: World) -> None:
+    await world.mod.slash(world.general, "warn", member=world.alice, reason="rude")
+
+    result = await world.bob.slash(world.general, "appeal", case=1)
+
+    assert result.acknowledged
+    assert result.modal is None
+    assert result.response is not None
+    assert result.response.content == "You have no case #1 to appeal in that server."
+
+
+async def test_one_open_appeal_per_case(world: World) -> None:
+    await world.mod.slash(world.general, "warn", member=world.alice, reason="rude")
+    await appeal_from_dm(world, world.alice)
+
+    again = await appeal_from_dm(world, world.alice, "Please, I really meant no harm at all.")
+
+    assert again.acknowledged
+    assert again.response is not None
+    assert "already has an appeal waiting" in again.response.content
+    assert len([m for m in world.appeals.history() if m.embeds]) == 1
+
+
+async def test_appeals_are_rate_limited(world: World) -> None:
+    world.write_policy(appeals={"enabled": True, "per_day": 1, "min_length": 20})
+    world.policy.reload()
+    await world.mod.slash(world.general, "warn", member=world.alice, reason="one")
+    await world.mod.slash(world.general, "warn", member=world.alice, reason="two")
+    await world.alice.user.slash("appeal", case=1)  # opens the modal only
+    shown = await world.alice.user.slash("appeal", case=1)
+    await world.alice.user.submit_modal(shown, {"appeal_text": WHY})
+
+    shown = await world.alice.user.slash("appeal", case=2)
+    refused = await world.alice.user.submit_modal(shown, {"appeal_text": WHY})
+
+    assert refused.response is not None
+    assert "1 appeals a day" in refused.response.content
+    assert await world.bot.services.db.appeals.for_case((await world.case(2)).id) == []
+
+
+async def test_only_moderators_decide(world: World) -> None:
+    await world.mod.slash(world.general, "ban", user=world.alice, reason="slurs")
+    await appeal_from_dm(world, world.alice)
+    posted = world.appeals.last_message
+    assert posted is not None
+
+    result = await world.bob.click(posted, label="Grant")
+
+    assert result.acknowledged
+    assert result.ephemeral
+    assert result.response is not None
+    assert "Ban Members" in result.response.content
+    assert world.guild.get_ban(world.alice) is not None
+
+
+async def test_closed_dms_on_decision_are_recorded(world: World) -> None:
+    await world.mod.slash(world.general, "warn", member=world.alice, reason="rude")
+    await appeal_from_dm(world, world.alice)
+    posted = world.appeals.last_message
+    assert posted is not None
+    world.env.inject_error("POST", f"/channels/{world.alice.user.dm_channel.id}/messages",
+                           status=403, code=50007, message="Cannot send messages to this user")
+
+    decided = await world.mod.click(posted, label="Deny")
+
+    assert decided.acknowledged
+    events = await world.events(await world.case(1))
+    failed = [e for e in events if e.kind == "decision_dm_failed"]
+    assert failed
+    assert failed[0].detail["code"] == 50007
+    assert "could not be told" in decided.followups[-1].content
