@@ -159,3 +159,16 @@ async def test_closed_dms_on_decision_are_recorded(world: World) -> None:
     assert failed
     assert failed[0].detail["code"] == 50007
     assert "could not be told" in decided.followups[-1].content
+
+
+async def test_dm_appeal_button_works_after_a_restart(world: World) -> None:
+    await world.mod.slash(world.general, "ban", user=world.alice, reason="slurs")
+    await world.restart()  # cold caches: the new client knows only itself
+
+    await appeal_from_dm(world, world.alice)
+    posted = world.appeals.last_message
+    assert posted is not None
+    await world.mod.click(posted, label="Grant")
+
+    assert world.guild.get_ban(world.alice) is None
+    assert (await world.case(1)).status is CaseStatus.REVERSED

@@ -16,7 +16,8 @@ async def test_abusive_message_is_deleted_and_recorded(world: World) -> None:
     assert case.status is CaseStatus.APPLIED
     assert case.message_id == sent.id
     assert case.target_id == world.alice.id
-    assert case.jump_url and str(sent.id) in case.jump_url
+    assert case.jump_url
+    assert str(sent.id) in case.jump_url
     assert case.scores["insult"] > 0.9
     # The member got a DM with the case number, the reason and an Appeal button.
     [dm] = world.alice.user.dm_channel.history()

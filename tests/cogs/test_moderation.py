@@ -6,7 +6,7 @@ import discord
 import simcord
 from discord import app_commands
 
-from bot.storage.records import CaseKind, CaseStatus
+from bot.storage.records import CaseKind, CaseStatus, NewCase
 from tests.cogs.conftest import World
 
 
@@ -171,3 +171,20 @@ async def test_target_above_the_bot_is_refused(world: World) -> None:
 async def test_cannot_moderate_yourself(world: World) -> None:
     result = await world.mod.slash(world.general, "warn", member=world.mod, reason="x")
     assert reply(result) == "You cannot moderate yourself."
+
+
+async def test_pending_case_from_a_crash_is_carried_out_after_restart(world: World) -> None:
+    # Recorded, then the process died before acting (record first, act second).
+    db = world.bot.services.db
+    await db.cases.create(NewCase(
+        guild_id=world.guild.id, target_id=world.alice.id, action="ban", reason="crash",
+        status=CaseStatus.PENDING, kind=CaseKind.MANUAL, moderator_id=world.mod.id,
+    ), world.env.now())
+
+    bot = await world.restart()
+
+    assert [c.number for c in bot.reconciled] == [1]
+    case = await world.case(1)
+    assert case.status is CaseStatus.APPLIED
+    assert "reconciled" in [e.kind for e in await world.events(case)]
+    assert world.guild.get_ban(world.alice) is not None
