@@ -36,15 +36,19 @@ async def test_clean_message_is_left_alone_and_scored(world: World) -> None:
     assert await world.bot.services.db.scores.count(world.guild.id) == 1
 
 
-async def test_bots_and_exempt_roles_are_not_scored(world: World) -> None:
+async def test_bots_webhooks_dms_and_exempt_roles_are_not_acted_on(world: World) -> None:
     exempt = world.guild.create_role("Moderator")  # exempt by name in the default policy
     carol = world.guild.add_member(world.env.create_user("carol"), roles=[exempt])
     helper = world.guild.add_member(world.env.create_user("helper", bot=True))
 
+    hook = world.guild.create_webhook(world.general, "feeds")
+
     await carol.send(world.general, "you idiot")
     await helper.send(world.general, "you idiot")
+    await hook.send("you idiot")
+    await world.alice.user.send_dm("you idiot")
 
-    assert len(world.general.history()) == 2
+    assert len(world.general.history()) == 3
     assert await world.cases() == []
     # The bot author is never scored; carol is scored, the policy exempts her.
     assert await world.bot.services.db.scores.count(world.guild.id) == 1
