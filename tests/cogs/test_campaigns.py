@@ -27,4 +27,5 @@ async def test_copy_paste_campaign_is_queued_for_review(world: World) -> None:
     description = posted[0].embeds[0].description or ""
     assert "accounts" in description
     assert "messages" in description
+    assert int(fields["Accounts"]) >= world.policy.current.campaigns.min_accounts
     assert float(fields["Score"]) >= world.policy.current.campaigns.review_score
