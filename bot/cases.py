@@ -55,10 +55,22 @@ class CaseService:
         except Exception:  # a mod-log hiccup must never undo a recorded case
             log.exception("event handler for %s failed (case %s)", name, case.number)
 
-    async def open(self, new: NewCase, *, at: datetime | None = None) -> Case:
-        """Record ``new``; carry it out when its status is PENDING."""
+    async def open(
+        self,
+        new: NewCase,
+        *,
+        at: datetime | None = None,
+        attach: Callable[[Case], Awaitable[None]] | None = None,
+    ) -> Case:
+        """Record ``new``; carry it out when its status is PENDING.
+
+        ``attach`` stores evidence that refers to the case (a campaign record) before the
+        case is announced, so listeners of ``case_opened`` always find it.
+        """
         at = at or self.clock()
         case = await self.db.cases.create(new, at)
+        if attach is not None:
+            await attach(case)
         await self._emit("case_opened", case)
         if case.status is CaseStatus.PENDING:
             case = await self.carry_out(case)
@@ -131,7 +143,8 @@ class CaseService:
         done = []
         now = self.clock()
         for case in await self.db.cases.with_status(CaseStatus.PENDING):
-            ends = case.created_at + timedelta(minutes=case.duration_minutes or 0)
+            # A timeout runs from when it was decided (updated_at), as the executor applies it.
+            ends = case.updated_at + timedelta(minutes=case.duration_minutes or 0)
             if case.action == "timeout" and ends <= now:
                 done.append(await self.db.cases.update(
                     case.id, now, "reconciled", detail={"outcome": "timeout already over"},

@@ -185,6 +185,13 @@ class ModerationPipeline:
         kind = CaseKind(alert.kind)
         shadow = policy.shadow_mode or not self.live
         status = CaseStatus.SHADOW if shadow else CaseStatus.OPEN
+        async def save_evidence(case: Case) -> None:
+            await self.db.campaigns.save(
+                guild_id=alert.guild_id, kind=alert.kind, score=alert.score,
+                accounts=alert.accounts, message_ids=alert.message_ids, evidence=alert.evidence,
+                case_id=case.id, at=alert.detected_at,
+            )
+
         review = await self.cases.open(NewCase(
             guild_id=alert.guild_id, target_id=alert.target_id or 0,
             target_name=f"{len(alert.accounts)} accounts", action="review",
@@ -192,12 +199,7 @@ class ModerationPipeline:
             scores={"campaign": round(alert.score, 4)}, model_version=self.model_version,
             policy_version=policy.version, channel_id=alert.channel_id,
             excerpt=str(alert.evidence.get("text", ""))[:EXCERPT_CHARS],
-        ), at=alert.detected_at)
-        await self.db.campaigns.save(
-            guild_id=alert.guild_id, kind=alert.kind, score=alert.score, accounts=alert.accounts,
-            message_ids=alert.message_ids, evidence=alert.evidence, case_id=review.id,
-            at=alert.detected_at,
-        )
+        ), at=alert.detected_at, attach=save_evidence)
         opened = [review]
         action = policy.campaigns.action
         if alert.kind == "campaign" and action.enforces:

@@ -159,10 +159,7 @@ class ReviewService:
         return (appeal, case) if case is not None else None
 
     async def campaign_for(self, case: Case) -> CampaignRecord | None:
-        for record in await self.db.campaigns.all(case.guild_id):
-            if record.case_id == case.id:
-                return record
-        return None
+        return await self.db.campaigns.for_case(case.id)
 
     async def stats(self, guild_id: int) -> GuildStats:
         counts = await self.db.cases.stats(guild_id)

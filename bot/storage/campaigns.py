@@ -45,13 +45,21 @@ class CampaignRepository:
             query, params = "SELECT * FROM campaigns WHERE guild_id = ? ORDER BY id", (guild_id,)
         async with self._conn.execute(query, params) as cursor:
             rows = await cursor.fetchall()
-        return [
-            CampaignRecord(
-                id=r["id"], guild_id=r["guild_id"], kind=r["kind"], score=r["score"],
-                accounts=tuple(json.loads(r["accounts"])),
-                message_ids=tuple(json.loads(r["message_ids"])),
-                evidence=json.loads(r["evidence"]), case_id=r["case_id"],
-                created_at=datetime.fromisoformat(r["created_at"]),
-            )
-            for r in rows
-        ]
+        return [_record(r) for r in rows]
+
+    async def for_case(self, case_id: int) -> CampaignRecord | None:
+        async with self._conn.execute(
+            "SELECT * FROM campaigns WHERE case_id = ? ORDER BY id DESC LIMIT 1", (case_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _record(row) if row else None
+
+
+def _record(r: Any) -> CampaignRecord:
+    return CampaignRecord(
+        id=r["id"], guild_id=r["guild_id"], kind=r["kind"], score=r["score"],
+        accounts=tuple(json.loads(r["accounts"])),
+        message_ids=tuple(json.loads(r["message_ids"])),
+        evidence=json.loads(r["evidence"]), case_id=r["case_id"],
+        created_at=datetime.fromisoformat(r["created_at"]),
+    )
