@@ -77,10 +77,30 @@ def evaluate_dev(heads, meta: dict, corpus, store: FeatureStore) -> dict[str, An
         hx_pred = hx.argmax(1).numpy()
     res: dict[str, Any] = {"labels": {}, "tasks": {}}
     for j, lab in enumerate(LABELS):
-        idx = [i for i, e in enumerate(dev) if lab in e.labels]
+        # Heuristic (weak) insult/threat labels are not evidence: score against annotations.
+        idx = [i for i, e in enumerate(dev) if lab in e.labels and lab not in e.weak]
         y = np.array([dev[i].labels[lab] for i in idx])
         res["labels"][lab] = label_metrics(y, prob[idx, j], thr[lab])
         res["labels"][lab]["sources"] = sorted({dev[i].source for i in idx})
+
+    # Per-corpus view of the two main labels (ETHOS is evaluation-only, out of domain).
+    res["per_source"] = {}
+    for lab in ("toxicity", "identity_attack"):
+        j = LABELS.index(lab)
+        for s in sorted({e.source for e in dev}):
+            idx = [i for i, e in enumerate(dev) if e.source == s and lab in e.labels]
+            y = np.array([dev[i].labels[lab] for i in idx])
+            if len(idx) < 20 or y.min() == y.max():
+                continue
+            prec, rec, f1 = prf(y, prob[idx, j] >= thr[lab])
+            res["per_source"][f"{lab}/{s}"] = {
+                "n": len(idx),
+                "positives": int(y.sum()),
+                "precision": round(prec, 4),
+                "recall": round(rec, 4),
+                "f1": round(f1, 4),
+                "roc_auc": round(roc_auc(y, prob[idx, j]), 4),
+            }
 
     def src(name: str) -> list[int]:
         return [i for i, e in enumerate(dev) if e.source == name]
@@ -201,6 +221,18 @@ def to_markdown(res: dict[str, Any]) -> str:
                 f"| {name} | F1 (offensive) | {m['f1']:.3f} "
                 f"[{m['f1_ci'][0]:.3f}, {m['f1_ci'][1]:.3f}] | {m['n']} |"
             )
+    lines += [
+        "",
+        "## Per corpus (dev)",
+        "",
+        "| label/corpus | n | pos | P | R | F1 | ROC AUC |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for k, m in res["dev"]["per_source"].items():
+        lines.append(
+            f"| {k} | {m['n']} | {m['positives']} | {m['precision']:.3f} | "
+            f"{m['recall']:.3f} | {m['f1']:.3f} | {m['roc_auc']:.3f} |"
+        )
     lines += [
         "",
         "## Reliability (toxicity, dev)",

@@ -20,6 +20,7 @@ from models.data import (
 )
 from models.data.common import Example, PairExample, clean_text, dup_key, hashed_split
 from models.data.profanity import is_profane
+from models.data.weak import add_weak_labels
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ def _finalise(examples: list[Example]) -> list[Example]:
         if ex.parent is not None:
             ex.parent = clean_text(ex.parent)
         ex.labels.setdefault("profanity", float(is_profane(ex.text)))
+        add_weak_labels(ex)
         if ex.source not in SPAM_SOURCES:
             # Hate/offence corpora are conversation, not advertising.
             ex.labels.setdefault("spam", 0.0)

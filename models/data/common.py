@@ -34,6 +34,8 @@ class Example:
     split: str | None = None
     #: The message replied to (ToxiChat), used by the context head.
     parent: str | None = None
+    #: Labels that come from a heuristic (models.data.weak), not from annotators.
+    weak: set[str] = field(default_factory=set)
 
 
 @dataclass(slots=True)

@@ -1,6 +1,8 @@
 """ETHOS (Mollas et al.): binary isHate vote fraction plus multi-label violence/directed.
 
-Licence: GPL-3.0 (see MODEL_CARD.md for what that means for the shipped weights).
+Licence: GPL-3.0. The shipped weights are Apache-2.0 alongside the project, so ETHOS is
+used for *evaluation only*: every example is put in the dev split (an out-of-domain test
+set) and never trains the heads. See models/weights/MODEL_CARD.md.
 """
 
 from __future__ import annotations
@@ -37,5 +39,5 @@ def load(data_dir: Path) -> list[Example]:
             if m is not None:
                 labels["threat"] = 1.0 if float(m["violence"]) >= 0.5 else 0.0
                 labels["insult"] = 1.0 if float(m["directed_vs_generalized"]) >= 0.5 else 0.0
-        out.append(Example(row["comment"], "ethos", labels))
+        out.append(Example(row["comment"], "ethos", labels, split="dev"))
     return out

@@ -9,11 +9,10 @@ from models.data.common import Example
 
 
 def map_row(hd: int, cv: int, vo: int) -> dict[str, float]:
-    return {
-        "toxicity": float(hd or cv or vo),
-        "identity_attack": float(hd),
-        "threat": float(cv),
-    }
+    labels = {"toxicity": float(hd or cv or vo), "identity_attack": float(hd), "threat": float(cv)}
+    if not (hd or cv or vo):
+        labels["insult"] = 0.0  # annotated as harmless: not an insult either
+    return labels
 
 
 def load(data_dir: Path) -> list[Example]:

@@ -51,11 +51,14 @@ def load(data_dir: Path) -> tuple[list[Example], list[PairExample]]:
                 seen.add(sig)
                 parent = by_id.get(tid - 1)
                 off = 1.0 if turn["offense_label"] == "Offensive" else 0.0
+                labels = {"toxicity": off}
+                if not off:  # "Safe": no insult, attack or threat either
+                    labels.update(insult=0.0, identity_attack=0.0, threat=0.0)
                 singles.append(
                     Example(
                         turn["text"],
                         "toxichat",
-                        {"toxicity": off},
+                        labels,
                         split=split,
                         parent=parent["text"] if parent else None,
                     )
