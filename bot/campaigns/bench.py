@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.campaigns.detector import CampaignDetector
+from bot.campaigns.detector import JOIN_MARGIN, CampaignDetector
 from bot.campaigns.embedders import CachedEmbedder, hashing_embedder, minilm_embedder
 from bot.campaigns.evaluate import evaluate, organic_flagged, pooled
 from bot.coordination import CoordinationAlert
@@ -48,14 +48,14 @@ def stand_in_scores(text: str) -> dict[str, float]:
     return scores
 
 
-def run(transcript: Path, policy: Policy, embed: CachedEmbedder
+def run(transcript: Path, policy: Policy, embed: CachedEmbedder, join_margin: float = JOIN_MARGIN
         ) -> tuple[list[CoordinationAlert], dict[str, float]]:
     items = [i for i in read_transcript(transcript) if not isinstance(i, BadLine)]
     messages = [i for i in items if isinstance(i, MessageEvent)]
     started = time.perf_counter()
     vectors = iter(embed([m.text.text for m in messages]))
     embed_s = time.perf_counter() - started
-    detector = CampaignDetector()
+    detector = CampaignDetector(join_margin=join_margin)
     alerts: list[CoordinationAlert] = []
     started = time.perf_counter()
     for item in items:
@@ -109,9 +109,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=Path(".cache/bench_embeddings"),
                         help="embedding cache folder ('' to disable)")
     parser.add_argument("--json", type=Path, default=None, help="also write alerts as JSON")
+    parser.add_argument("--similarity", type=float, default=None,
+                        help="override campaigns.embedding_similarity of the policy")
+    parser.add_argument("--join-margin", type=float, default=JOIN_MARGIN,
+                        help="centroid join threshold = similarity minus this")
     args = parser.parse_args(argv)
 
     policy = load_policy(args.config)
+    if args.similarity is not None:
+        campaigns = policy.campaigns.model_copy(update={"embedding_similarity": args.similarity})
+        policy = policy.model_copy(update={"campaigns": campaigns})
     if args.embedder == "hashing":
         embed_fn, name = hashing_embedder(), "hashing"
     else:
@@ -122,10 +129,13 @@ def main(argv: list[str] | None = None) -> int:
         out = args.out or Path(tmp)
         transcript, truth_path = write(out, args.members, args.seed, args.hours)
         truth = json.loads(truth_path.read_text(encoding="utf-8"))
-        alerts, stats = run(transcript, policy, embed)
+        alerts, stats = run(transcript, policy, embed, args.join_margin)
     embed.save()
+    cfg = policy.campaigns
     print(f"embedder: {name}; {args.members} organic members, seed {args.seed}, "
-          f"{args.hours:g} h; policy {args.config}")
+          f"{args.hours:g} h; policy {args.config}; embedding_similarity "
+          f"{cfg.embedding_similarity:.2f}, centroid join "
+          f"{cfg.embedding_similarity - args.join_margin:.2f}")
     print(table(alerts, truth, stats))
     if args.json:
         args.json.write_text(json.dumps([{

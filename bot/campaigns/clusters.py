@@ -3,8 +3,19 @@
 Each message is matched three ways against the live window: the same folded text (exact
 hash), copy-paste with edits (MinHash LSH over word shingles) and rewording (cosine of
 sentence embeddings). Exact and MinHash matches are transitive enough to merge clusters;
-an embedding match only *joins* the closest cluster, so one loosely similar message cannot
-bridge two unrelated conversations into one blob.
+an embedding match only *joins* one cluster, so one loosely similar message cannot bridge
+two unrelated conversations into one blob.
+
+Rewording is matched at two levels. A message close to a single earlier message (cosine at
+least ``embedding_threshold``) joins that message's cluster: that is how a cluster is seeded
+from a pair. Once a cluster holds messages of two or more authors, a message may also join
+it by its *centroid* (the renormalised mean of the cluster's live embeddings) at the looser
+``join_threshold``: k accounts spinning one talking point sit closer to their common centre
+than any two of their rewrites sit to each other, so paraphrases sharing few words still
+gather. A centroid match also needs corroboration: messages of at least two *other* authors
+at cosine ``join_threshold - SUPPORT_SLACK`` or more in the clusters it matches (a singleton's
+centroid is its one message, so two lone posts of two authors, each within the join
+threshold, also seed a cluster). All the clusters it corroborates merge into one.
 
 Messages older than the window (or beyond ``max_messages``) leave the index; a cluster lives
 while it has live messages and keeps a bounded summary of everything it has seen.
@@ -26,6 +37,8 @@ from bot.event import AuthorFacts
 
 #: Messages kept per cluster summary (ids, posts); authors beyond the cap are still counted.
 CLUSTER_CAP = 500
+#: A centroid join needs members this much below the join threshold, from two authors.
+SUPPORT_SLACK = 0.10
 
 
 @dataclass(slots=True)
@@ -45,8 +58,11 @@ class Entry:
     signals: dict[str, float] = field(default_factory=dict)
     spam: float = 0.0
     cluster: int = -1
-    #: How it matched its cluster: "exact" | "minhash" | "embedding" | "" (founder).
+    #: How it matched its cluster: "exact" | "minhash" | "embedding" | "centroid" | ""
+    #: (founder).
     match: str = ""
+    #: Unit embedding (shared with the vector window), for the cluster centroid.
+    vector: np.ndarray | None = None
 
 
 @dataclass(slots=True)
@@ -63,9 +79,33 @@ class Cluster:
     channels: dict[int, int] = field(default_factory=dict)
     #: Distinct accounts at the last alert (0: never alerted).
     alerted_accounts: int = 0
+    #: Sum of the live members' unit embeddings and how many there are (the centroid).
+    vector_sum: np.ndarray | None = None
+    vectors: int = 0
+
+    @property
+    def centroid(self) -> np.ndarray | None:
+        """Unit mean of the live members' embeddings (None without any)."""
+        if self.vector_sum is None or self.vectors == 0:
+            return None
+        norm = float(np.linalg.norm(self.vector_sum))
+        return self.vector_sum / norm if norm > 0 else None
+
+    def add_vector(self, vector: np.ndarray | None, sign: float = 1.0) -> None:
+        if vector is None:
+            return
+        if self.vector_sum is None:
+            if sign < 0:
+                return
+            self.vector_sum = np.zeros_like(vector)
+        if vector.shape != self.vector_sum.shape:
+            return  # another embedder's vectors cannot be averaged with these
+        self.vector_sum += sign * vector
+        self.vectors += 1 if sign > 0 else -1
 
     def add(self, entry: Entry) -> None:
         self.live.add(entry.seq)
+        self.add_vector(entry.vector)
         self.accounts.setdefault(entry.author.id, entry.author)
         self.posts.append(Post(entry.author.id, entry.at, entry.domains, entry.claims,
                                entry.message_id))
@@ -81,6 +121,12 @@ class Cluster:
 
     def absorb(self, other: Cluster) -> None:
         self.live |= other.live
+        if other.vector_sum is not None:
+            if self.vector_sum is None:
+                self.vector_sum, self.vectors = other.vector_sum.copy(), other.vectors
+            elif other.vector_sum.shape == self.vector_sum.shape:
+                self.vector_sum += other.vector_sum
+                self.vectors += other.vectors
         for account_id, author in other.accounts.items():
             self.accounts.setdefault(account_id, author)
         self.posts = sorted(self.posts + other.posts, key=lambda p: p.at)
@@ -108,9 +154,11 @@ class NearDupIndex:
     """The live window of one guild."""
 
     def __init__(self, *, minhash_threshold: float, embedding_threshold: float,
-                 max_messages: int = 20_000) -> None:
+                 join_threshold: float | None = None, max_messages: int = 20_000) -> None:
         self.minhash_threshold = minhash_threshold
         self.embedding_threshold = embedding_threshold
+        #: Centroid threshold for joining a multi-author cluster (default: the pair one).
+        self.join_threshold = embedding_threshold if join_threshold is None else join_threshold
         self.max_messages = max_messages
         self.entries: deque[Entry] = deque()
         self.by_seq: dict[int, Entry] = {}
@@ -144,15 +192,13 @@ class NearDupIndex:
             cluster = self._merge([self.clusters[c] for c in found])
             entry.match = how
         elif embedding is not None:
-            best = self._closest(embedding)
-            if best is not None:
-                cluster = self.clusters[self.by_seq[best].cluster]
-                entry.match = "embedding"
+            cluster, entry.match = self._reworded(entry, embedding)
         if cluster is None:
             self._next_cluster += 1
             cluster = Cluster(self._next_cluster)
             self.clusters[cluster.id] = cluster
         entry.cluster = cluster.id
+        entry.vector = embedding
         cluster.add(entry)
         self._store(entry, embedding)
         return cluster
@@ -170,13 +216,33 @@ class NearDupIndex:
                     near.add(seq)
         return exact | near, ("exact" if exact else "minhash")
 
-    def _closest(self, embedding: np.ndarray) -> int | None:
+    def _reworded(self, entry: Entry, embedding: np.ndarray) -> tuple[Cluster | None, str]:
+        """The cluster a rewording joins (merging the clusters it corroborates), if any."""
         if not self.entries:
-            return None
-        found = self.vectors.closest(embedding, self.entries[0].seq, self.entries[-1].seq)
-        if found is None or found[1] < self.embedding_threshold:
-            return None
-        return found[0]
+            return None, ""
+        support_at = self.join_threshold - SUPPORT_SLACK
+        found, nearest = self.vectors.similar(embedding, self.entries[0].seq,
+                                              self.entries[-1].seq, support_at)
+        if nearest is not None and nearest[1] >= self.embedding_threshold:
+            return self.clusters[self.by_seq[nearest[0]].cluster], "embedding"
+        # Looser: clusters whose centroid is close, backed by messages of two other authors.
+        touched: dict[int, set[int]] = {}
+        for seq, _sim in found:
+            other = self.by_seq[seq]
+            if other.author.id != entry.author.id:
+                touched.setdefault(other.cluster, set()).add(other.author.id)
+        joined: list[Cluster] = []
+        authors: set[int] = set()
+        for cluster_id, backers in touched.items():
+            cluster = self.clusters[cluster_id]
+            centroid = cluster.centroid
+            if centroid is not None and centroid.shape == embedding.shape \
+                    and float(centroid @ embedding) >= self.join_threshold:
+                joined.append(cluster)
+                authors |= backers
+        if len(authors) < 2:
+            return None, ""
+        return self._merge(joined), "centroid"
 
     def _merge(self, clusters: list[Cluster]) -> Cluster:
         clusters.sort(key=lambda c: len(c.live), reverse=True)
@@ -211,5 +277,6 @@ class NearDupIndex:
         cluster = self.clusters.get(entry.cluster)
         if cluster is not None:
             cluster.live.discard(entry.seq)
+            cluster.add_vector(entry.vector, -1.0)
             if not cluster.live:
                 del self.clusters[cluster.id]

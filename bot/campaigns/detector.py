@@ -7,6 +7,7 @@ than ``policy.campaigns.window_minutes`` are evicted and each guild keeps at mos
 
 from __future__ import annotations
 
+import math
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -26,15 +27,19 @@ from models.api import ScoreResult
 
 #: Recent messages remembered per author for the repetition signal.
 HISTORY_PER_AUTHOR = 50
-#: A cluster re-alerts only when its distinct accounts grew by this factor.
+#: A cluster re-alerts for every new account up to twice ``min_accounts`` (each account of
+#: a small ring matters), then only when its distinct accounts grew by this factor.
 GROWTH = 1.5
+#: A message joins a multi-author cluster by its centroid at ``embedding_similarity`` less
+#: this margin (the strict threshold still seeds clusters from pairs of messages).
+JOIN_MARGIN = 0.10
 SAMPLE_CHARS = 300
 
 
 @dataclass(slots=True)
 class _Guild:
     index: NearDupIndex
-    thresholds: tuple[float, float]
+    thresholds: tuple[float, float, float]
     history: dict[int, deque[tuple[datetime, str]]] = field(default_factory=dict)
     pile_ons: PileOnTracker = field(default_factory=PileOnTracker)
     raid: RaidTracker = field(default_factory=RaidTracker)
@@ -43,9 +48,11 @@ class _Guild:
 class CampaignDetector:
     """Coordination detector the pipeline and replay use; no arguments needed."""
 
-    def __init__(self, *, max_messages: int = 20_000, max_authors: int = 50_000) -> None:
+    def __init__(self, *, max_messages: int = 20_000, max_authors: int = 50_000,
+                 join_margin: float = JOIN_MARGIN) -> None:
         self.max_messages = max_messages
         self.max_authors = max_authors
+        self.join_margin = join_margin
         self._guilds: dict[int, _Guild] = {}
         #: Spam signals of the last observed message (for callers and tests).
         self.last_signals: dict[str, float] = {}
@@ -99,12 +106,13 @@ class CampaignDetector:
 
     # -- state ----------------------------------------------------------------------------
     def _guild(self, guild_id: int, cfg: Campaigns) -> _Guild:
-        thresholds = (cfg.minhash_similarity, cfg.embedding_similarity)
+        join = max(0.0, cfg.embedding_similarity - self.join_margin)
+        thresholds = (cfg.minhash_similarity, cfg.embedding_similarity, join)
         guild = self._guilds.get(guild_id)
         if guild is None or guild.thresholds != thresholds:
             # New thresholds need a new LSH; the window refills within window_minutes.
             index = NearDupIndex(minhash_threshold=thresholds[0],
-                                 embedding_threshold=thresholds[1],
+                                 embedding_threshold=thresholds[1], join_threshold=join,
                                  max_messages=self.max_messages)
             if guild is None:
                 guild = _Guild(index, thresholds)
@@ -140,7 +148,8 @@ class CampaignDetector:
         authors = list(cluster.accounts.values())
         if len(authors) < cfg.min_accounts:
             return None
-        if cluster.alerted_accounts and len(authors) < GROWTH * cluster.alerted_accounts:
+        if cluster.alerted_accounts and len(authors) < _next_alert(cluster.alerted_accounts,
+                                                                   cfg.min_accounts):
             return None
         values = features(authors, cluster.posts, now, min_accounts=cfg.min_accounts,
                           new_days=cfg.new_account_days)
@@ -198,6 +207,13 @@ class CampaignDetector:
                                  if _is_new(cluster.accounts[a], now, cfg.new_account_days)],
             },
         )
+
+
+def _next_alert(alerted: int, min_accounts: int) -> int:
+    """Distinct accounts at which a cluster alerted at ``alerted`` accounts alerts again."""
+    if alerted < 2 * min_accounts:
+        return alerted + 1
+    return max(alerted + 1, math.ceil(GROWTH * alerted))
 
 
 def _links(event: MessageEvent) -> tuple[str, ...]:

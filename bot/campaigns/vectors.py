@@ -48,6 +48,25 @@ class VectorWindow:
                 best = (int(self._seq[lo + row]), float(sims[row]))
         return best
 
+    def similar(
+        self, vector: np.ndarray, first: int, last: int, threshold: float
+    ) -> tuple[list[tuple[int, float]], tuple[int, float] | None]:
+        """Stored vectors with seq in [first, last] at cosine >= ``threshold``, and the nearest."""
+        if self._vectors is None or vector.shape[0] != self._vectors.shape[1] or last < first:
+            return [], None
+        found: list[tuple[int, float]] = []
+        best: tuple[int, float] | None = None
+        for lo, hi in self._slices(first, last):
+            sims = self._vectors[lo:hi] @ vector
+            seqs = self._seq[lo:hi]
+            sims[seqs < 0] = -2.0
+            row = int(np.argmax(sims))
+            if sims[row] > -2.0 and (best is None or sims[row] > best[1]):
+                best = (int(seqs[row]), float(sims[row]))
+            for i in np.flatnonzero(sims >= threshold):
+                found.append((int(seqs[i]), float(sims[i])))
+        return found, best
+
     def _slices(self, first: int, last: int) -> list[tuple[int, int]]:
         if last - first + 1 >= self._rows:
             return [(0, self._rows)]

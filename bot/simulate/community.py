@@ -44,6 +44,7 @@ class _Author:
     name: str
     created_at: datetime
     joined_at: datetime
+    voice: organic.Persona | None = None
 
     def facts(self) -> dict[str, Any]:
         return {
@@ -91,6 +92,12 @@ class _Builder:
         self._next_author += 1
         return _Author(self._next_author, f"{prefix}{self._next_author}", created, joined)
 
+    def voice(self, author: _Author) -> organic.Persona:
+        """The member's persona, drawn on first use (so every member writes their own way)."""
+        if author.voice is None:
+            author.voice = organic.persona(self.rng)
+        return author.voice
+
     def at(self, lo: float, hi: float) -> datetime:
         """A time between ``lo`` and ``hi`` hours after START."""
         return START + timedelta(hours=self.rng.uniform(lo, hi))
@@ -98,10 +105,18 @@ class _Builder:
     # -- organic --------------------------------------------------------------------------
     def add_organic(self) -> None:
         rng = self.rng
+        last_new: datetime | None = None
         for _ in range(self.members):
-            if rng.random() < 0.05:  # a genuinely new member joins today
-                joined = self.at(0, self.hours * 0.8)
-                created = joined - timedelta(days=rng.uniform(0.05, 6))
+            if rng.random() < 0.1:  # joins today; friends often arrive on the same invite
+                if last_new is not None and rng.random() < 0.3:
+                    joined = min(self.end, last_new + timedelta(minutes=rng.uniform(1, 40)))
+                else:
+                    joined = self.at(0, self.hours * 0.8)
+                last_new = joined
+                # About half of newcomers made their Discord account for this server.
+                young = rng.random() < 0.5
+                days = rng.uniform(0.05, 6) if young else rng.uniform(30, 2000)
+                created = joined - timedelta(days=days)
                 self.joins.append((joined, a := self.author(created, joined, "member")))
             else:
                 created = START - timedelta(days=rng.uniform(30, 2500))
@@ -134,7 +149,7 @@ class _Builder:
                     when,
                     a,
                     CHANNELS["offtopic"],
-                    organic.fill(rng.choice(organic.FRAMES), rng),
+                    organic.chat_line(rng, self.voice(a)),
                     key=key,
                 )
             )
@@ -196,7 +211,7 @@ class _Builder:
                         first + span * rng.random(),
                         account,
                         CHANNELS["offtopic"],
-                        organic.chat_line(rng),
+                        organic.chat_line(rng, self.voice(account)),
                     )
                 )
             self.scenarios.append(
@@ -301,9 +316,9 @@ class _Builder:
                 pool = [m for m in recent.get(draft.channel, [])[-15:] if m[1] != draft.author.id]
                 if pool and rng.random() < 0.25:
                     reply_to = rng.choice(pool)[0]
-                    content = organic.reply_line(rng)
+                    content = organic.reply_line(rng, self.voice(draft.author))
                 else:
-                    content = organic.chat_line(rng)
+                    content = organic.chat_line(rng, self.voice(draft.author))
             if draft.key:
                 keyed[draft.key] = next_id
             recent.setdefault(draft.channel, []).append((next_id, draft.author.id))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 from bot.campaigns import CampaignDetector
 from tests.bot.campaigns.helpers import (
     basis,
@@ -118,8 +120,8 @@ def test_growth_realerts_only_when_accounts_grow_by_half() -> None:
     detector = CampaignDetector()
     alerts = feed(detector, [(event(member(i, age_days=1), LINE, minutes=i), result(basis(0)))
                              for i in range(1, 9)])
-    # Alerts at 3 accounts and again at 5 (>= 1.5 x 3) and 8 (>= 1.5 x 5), not per message.
-    assert [len(a.accounts) for a in alerts] == [3, 5, 8]
+    # Every new account up to 2 x min_accounts (6), then only at 1.5 x growth (9): not 7, 8.
+    assert [len(a.accounts) for a in alerts] == [3, 4, 5, 6]
 
 
 def test_old_accounts_with_no_other_signal_stay_under_review_score() -> None:
@@ -159,3 +161,64 @@ def test_window_eviction_bounds_memory_and_forgets_old_copies() -> None:
                               result(basis(0))) for i in range(4)])
     assert alerts == []
     assert detector.window_size(1) == 1
+
+
+def _mix(*weights: tuple[int, float]) -> np.ndarray:
+    vector = np.zeros(16, dtype=np.float32)
+    for index, weight in weights:
+        vector[index] = weight
+    return vector / np.linalg.norm(vector)
+
+
+# Two rewrites at cosine 0.92 (a strict pair), and a third rewrite at 0.77 of each of them
+# (under the strict 0.80) but 0.78 of their centroid (over the 0.70 join threshold).
+PAIR = (_mix((0, 1.0), (1, 0.3)), _mix((0, 1.0), (2, 0.3)))
+LOOSE = _mix((0, 1.0), (3, 0.75))
+SPUN = ("the moderators here are corrupt and delete every post that criticises them",
+        "staff on this server cannot be trusted, they wipe any message calling them out",
+        "whoever runs this place silences people who disagree, what are they hiding")
+
+
+def _spun(detector: CampaignDetector, authors: list, third: np.ndarray) -> list:
+    items = [(event(authors[i], SPUN[i], minutes=10 * i), result(vector))
+             for i, vector in enumerate((*PAIR, third))]
+    return feed(detector, items)
+
+
+def test_pair_threshold_alone_misses_a_loose_third_rewrite() -> None:
+    assert float(LOOSE @ PAIR[0]) < 0.8
+    assert float(LOOSE @ PAIR[1]) < 0.8
+    ring = [member(i, age_days=2) for i in (31, 32, 33)]
+    assert _spun(CampaignDetector(join_margin=0.0), ring, LOOSE) == []
+
+
+def test_loose_rewrite_joins_a_two_author_cluster_by_its_centroid() -> None:
+    ring = [member(i, age_days=2) for i in (31, 32, 33)]
+    alerts = _spun(CampaignDetector(), ring, LOOSE)
+    assert [set(a.accounts) for a in alerts] == [{31, 32, 33}]
+    assert alerts[0].evidence["matched_by"] == {"first": 1, "embedding": 1, "centroid": 1}
+
+
+def test_centroid_join_needs_the_centroid_close_enough() -> None:
+    far = _mix((0, 1.0), (3, 1.2))  # 0.63 of the centroid
+    ring = [member(i, age_days=2) for i in (31, 32, 33)]
+    assert _spun(CampaignDetector(), ring, far) == []
+
+
+def test_an_author_cannot_corroborate_their_own_cluster() -> None:
+    # The loose third message comes from the first author: only one *other* author backs it.
+    first, second = member(31, age_days=2), member(32, age_days=2)
+    detector = CampaignDetector()
+    assert _spun(detector, [first, second, first], LOOSE) == []
+    clusters = detector._guilds[1].index.clusters.values()
+    assert sorted(len(c.live) for c in clusters) == [1, 2]  # the pair, and the loose post alone
+
+
+def test_old_accounts_matched_by_centroid_stay_under_review_score() -> None:
+    crowd = [member(i, age_days=400 + 130 * i) for i in (31, 32, 33)]
+    detector = CampaignDetector()
+    items = [(event(crowd[i], SPUN[i], minutes=45 * i), result(vector))
+             for i, vector in enumerate((*PAIR, LOOSE))]
+    assert feed(detector, items) == []
+    cluster = max(detector._guilds[1].index.clusters.values(), key=lambda c: len(c.accounts))
+    assert len(cluster.accounts) == 3  # they did cluster; the score is what keeps it quiet

@@ -63,3 +63,38 @@ def test_small_edit_keeps_most_words() -> None:
     edited = small_edit(text, rng)
     assert edited != text
     assert word_overlap(text, edited) > 0.7
+
+
+def _community_messages(members: int, seed: int) -> tuple[dict, list[dict]]:
+    community = generate(members=members, seed=seed, hours=24)
+    return community.truth, [line for line in community.lines if "content" in line]
+
+
+def test_ring_posts_often_share_under_half_their_words_with_the_seed_line() -> None:
+    truth, messages = _community_messages(100, seed=7)
+    low = total = 0
+    for scenario in (s for s in truth["scenarios"] if s["kind"] == "ring"):
+        accounts = set(scenario["accounts"])
+        posts = [m["content"] for m in messages
+                 if m["author"]["id"] in accounts and m["channel_id"] != 13]  # not cover chat
+        seed_line, rest = posts[0], posts[1:]
+        low += sum(word_overlap(seed_line, post) < 0.5 for post in rest)
+        total += len(rest)
+    assert total >= 30
+    assert low / total > 0.25
+
+
+def test_organic_members_write_in_their_own_words() -> None:
+    truth, messages = _community_messages(200, seed=3)
+    organic = set(truth["organic"])
+    texts = [m["content"] for m in messages if m["author"]["id"] in organic]
+    long_texts = [t for t in texts if len(t.split()) >= 6]
+    assert len(long_texts) > 300
+    # Sentences of six words or more are nearly all distinct ...
+    assert len(set(long_texts)) / len(long_texts) > 0.9
+    # ... while the everyday short phrases are shared by many members, as in any server.
+    assert sum(t in {"lol", "gm", "thanks!", "ty"} for t in texts) >= 10
+    # Some organic members are newcomers on young accounts.
+    joins = [line for line in generate(members=200, seed=3, hours=24).lines
+             if line.get("type") == "join" and line["author"]["id"] in organic]
+    assert len(joins) >= 8
