@@ -36,12 +36,15 @@ from models.backbone import (
 from models.data.build import Corpus, load_corpus
 from models.data.common import HX3_CLASSES, Example, PairExample, default_data_dir, dup_key
 from models.data.common import hashed_split as _hashed
+from models.data.identity import mentions_identity
 from models.features import DEFAULT_CACHE, FeatureStore, fill_store
 from models.heads import Calibration, VigilHeads
 from models.metrics import best_threshold, macro_f1
 
 log = logging.getLogger(__name__)
 VERSION = "1.1.0"
+#: Extra weight of annotated non-toxic messages that mention a protected group.
+BENIGN_IDENTITY_WEIGHT = 2.0
 #: Loss weight of heuristic labels (models.data.weak) relative to annotated ones.
 WEAK_WEIGHT = 0.5
 SOURCES = (
@@ -99,9 +102,12 @@ def single_table(examples: list[Example], store: FeatureStore) -> SingleTable:
     # 1/sqrt(n) per corpus: big tweet corpora must not drown the small, varied ones.
     w = torch.tensor([counts[s] ** -0.5 for s in sources])
     w = (w / w.mean()).unsqueeze(1).repeat(1, len(LABELS))
+    benign_cols = [LABELS.index("toxicity"), LABELS.index("identity_attack")]
     for i, e in enumerate(examples):
         for lab in e.weak:
             w[i, LABELS.index(lab)] *= WEAK_WEIGHT
+        if e.labels.get("toxicity") == 0.0 and mentions_identity(e.text):
+            w[i, benign_cols] *= BENIGN_IDENTITY_WEIGHT
     src = torch.tensor([SOURCES.index(s) for s in sources])
     return SingleTable(x, y, hx3, w, src, sources)
 
@@ -145,7 +151,8 @@ def train_message(
     for epoch in range(epochs):
         m.train()
         perm = torch.randperm(len(tr.x), generator=gen)
-        for s in tqdm(range(0, len(perm), 512), desc=f"message epoch {epoch + 1}", leave=False):
+        steps = range(0, len(perm), 512)
+        for s in tqdm(steps, desc=f"message epoch {epoch + 1}", leave=False, mininterval=5):
             idx = perm[s : s + 512]
             logits, hx = m(tr.x[idx])
             logits = logits + src_bias[tr.src[idx]]
@@ -365,14 +372,19 @@ def main(argv: list[str] | None = None) -> None:
     seed_all(args.seed)
     msg_info = train_message(heads, tr_t, ca_t, args.epochs, args.seed)
     heads.eval()
+    # Calibrate and pick thresholds against annotated labels only, not the heuristics.
+    y_gold = ca_t.y.clone()
+    for i, e in enumerate(ca):
+        for lab in e.weak:
+            y_gold[i, LABELS.index(lab)] = float("nan")
     with torch.no_grad():
         ca_logits = heads.message(ca_t.x)[0]
-        fit_platt(heads.calib, ca_logits, ca_t.y)
+        fit_platt(heads.calib, ca_logits, y_gold)
         ca_prob = heads.calib(ca_logits).numpy()
     thresholds = {}
     for j, lab in enumerate(LABELS):
-        mask = ~np.isnan(ca_t.y[:, j].numpy())
-        thresholds[lab] = best_threshold(ca_t.y[:, j].numpy()[mask], ca_prob[mask, j])
+        mask = ~np.isnan(y_gold[:, j].numpy())
+        thresholds[lab] = best_threshold(y_gold[:, j].numpy()[mask], ca_prob[mask, j])
 
     seed_all(args.seed)
     ctx_tr = [e for e in tr if e.source == "toxichat" and e.parent]
