@@ -69,7 +69,7 @@ def best_threshold(y: np.ndarray, prob: np.ndarray) -> float:
     """Threshold maximising positive-class F1 (grid over 0.05..0.95)."""
     grid = np.linspace(0.05, 0.95, 91)
     f1s = [prf(y, prob >= t)[2] for t in grid]
-    return float(grid[int(np.argmax(f1s))])
+    return round(float(grid[int(np.argmax(f1s))]), 3)
 
 
 def bootstrap_ci(
