@@ -159,6 +159,9 @@ class Context(_Strict):
 class Campaigns(_Strict):
     enabled: bool = True
     window_minutes: float = Field(default=180.0, gt=0)
+    #: A cluster of 2+ accounts outlives its messages this long after its last one, so slow
+    #: rings (accounts posting hours apart) still add up; 0 turns retention off.
+    cluster_ttl_minutes: float = Field(default=720.0, ge=0)
     min_accounts: int = Field(default=3, ge=2)
     #: Cosine similarity of sentence embeddings for a reworded ("spun") copy.
     embedding_similarity: Probability = 0.8

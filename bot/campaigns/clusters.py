@@ -8,17 +8,24 @@ two unrelated conversations into one blob.
 
 Rewording is matched at two levels. A message close to a single earlier message (cosine at
 least ``embedding_threshold``) joins that message's cluster: that is how a cluster is seeded
-from a pair. Once a cluster holds messages of two or more authors, a message may also join
-it by its *centroid* (the renormalised mean of the cluster's live embeddings) at the looser
-``join_threshold``: k accounts spinning one talking point sit closer to their common centre
-than any two of their rewrites sit to each other, so paraphrases sharing few words still
-gather. A centroid match also needs corroboration: messages of at least two *other* authors
-at cosine ``join_threshold - SUPPORT_SLACK`` or more in the clusters it matches (a singleton's
-centroid is its one message, so two lone posts of two authors, each within the join
-threshold, also seed a cluster). All the clusters it corroborates merge into one.
+from a pair. A message may also join a cluster by its *centroid* (the renormalised mean of
+the cluster's remembered embeddings) at the looser ``join_threshold``: k accounts spinning
+one talking point sit closer to their common centre than any two of their rewrites sit to
+each other, so paraphrases sharing few words still gather. A centroid join needs
+corroboration: messages of at least ``min_support`` *other* authors at cosine
+``join_threshold - SUPPORT_SLACK`` or more in the clusters it matches (a singleton's centroid
+is its one message, so with ``min_support=1`` two authors' posts within the join threshold
+seed a cluster; joining a cluster of two or more accounts always needs two). It joins the
+closest such cluster and merges in only those whose centroids are within the join threshold
+of that one, so a message cannot bridge two topics.
 
-Messages older than the window (or beyond ``max_messages``) leave the index; a cluster lives
-while it has live messages and keeps a bounded summary of everything it has seen.
+Messages older than the window (or beyond ``max_messages``) leave the index, but cluster
+memory is separate from message memory: a cluster keeps the embeddings and authors of its last
+``MEMORY_VECTORS`` members, and its centroid is their mean. A cluster of two or more authors
+outlives its messages for ``cluster_ttl`` after its last one (at most ``max_retained`` such
+clusters, the least recently active dropped first), and new messages can still join it by its
+centroid, with the same two-other-authors corroboration taken from its memory. A slow ring,
+whose accounts post hours apart, so accumulates accounts across many message windows.
 """
 
 from __future__ import annotations
@@ -39,6 +46,8 @@ from bot.event import AuthorFacts
 CLUSTER_CAP = 500
 #: A centroid join needs members this much below the join threshold, from two authors.
 SUPPORT_SLACK = 0.10
+#: Member embeddings (with their authors) a cluster remembers for its centroid and support.
+MEMORY_VECTORS = 48
 
 
 @dataclass(slots=True)
@@ -79,33 +88,43 @@ class Cluster:
     channels: dict[int, int] = field(default_factory=dict)
     #: Distinct accounts at the last alert (0: never alerted).
     alerted_accounts: int = 0
-    #: Sum of the live members' unit embeddings and how many there are (the centroid).
-    vector_sum: np.ndarray | None = None
-    vectors: int = 0
+    #: (author id, unit embedding) of the last MEMORY_VECTORS members, live or not.
+    memory: deque[tuple[int, np.ndarray]] = field(
+        default_factory=lambda: deque(maxlen=MEMORY_VECTORS))
+    #: Time of the newest member (retention runs from it).
+    last_at: datetime | None = None
+    #: Sum of the remembered embeddings (the centroid, unnormalised).
+    memory_sum: np.ndarray | None = None
 
     @property
     def centroid(self) -> np.ndarray | None:
-        """Unit mean of the live members' embeddings (None without any)."""
-        if self.vector_sum is None or self.vectors == 0:
+        """Unit mean of the remembered members' embeddings (None without any)."""
+        if not self.memory or self.memory_sum is None:
             return None
-        norm = float(np.linalg.norm(self.vector_sum))
-        return self.vector_sum / norm if norm > 0 else None
+        norm = float(np.linalg.norm(self.memory_sum))
+        return self.memory_sum / norm if norm > 0 else None
 
-    def add_vector(self, vector: np.ndarray | None, sign: float = 1.0) -> None:
+    def add_vector(self, author_id: int, vector: np.ndarray | None) -> None:
         if vector is None:
             return
-        if self.vector_sum is None:
-            if sign < 0:
-                return
-            self.vector_sum = np.zeros_like(vector)
-        if vector.shape != self.vector_sum.shape:
+        if self.memory_sum is None:
+            self.memory_sum = np.zeros(vector.shape, np.float64)
+        if vector.shape != self.memory_sum.shape:
             return  # another embedder's vectors cannot be averaged with these
-        self.vector_sum += sign * vector
-        self.vectors += 1 if sign > 0 else -1
+        if len(self.memory) == self.memory.maxlen:
+            self.memory_sum -= self.memory[0][1]
+        self.memory.append((author_id, vector))
+        self.memory_sum += vector
+
+    def supporters(self, embedding: np.ndarray, author_id: int, threshold: float) -> set[int]:
+        """Other authors with a remembered member at cosine >= ``threshold`` of ``embedding``."""
+        return {a for a, v in self.memory if a != author_id and v.shape == embedding.shape
+                and float(v @ embedding) >= threshold}
 
     def add(self, entry: Entry) -> None:
         self.live.add(entry.seq)
-        self.add_vector(entry.vector)
+        self.add_vector(entry.author.id, entry.vector)
+        self.last_at = entry.at if self.last_at is None else max(self.last_at, entry.at)
         self.accounts.setdefault(entry.author.id, entry.author)
         self.posts.append(Post(entry.author.id, entry.at, entry.domains, entry.claims,
                                entry.message_id))
@@ -121,12 +140,11 @@ class Cluster:
 
     def absorb(self, other: Cluster) -> None:
         self.live |= other.live
-        if other.vector_sum is not None:
-            if self.vector_sum is None:
-                self.vector_sum, self.vectors = other.vector_sum.copy(), other.vectors
-            elif other.vector_sum.shape == self.vector_sum.shape:
-                self.vector_sum += other.vector_sum
-                self.vectors += other.vectors
+        for author_id, vector in other.memory:
+            self.add_vector(author_id, vector)
+        if other.last_at is not None:
+            self.last_at = other.last_at if self.last_at is None else max(self.last_at,
+                                                                          other.last_at)
         for account_id, author in other.accounts.items():
             self.accounts.setdefault(account_id, author)
         self.posts = sorted(self.posts + other.posts, key=lambda p: p.at)
@@ -154,12 +172,22 @@ class NearDupIndex:
     """The live window of one guild."""
 
     def __init__(self, *, minhash_threshold: float, embedding_threshold: float,
-                 join_threshold: float | None = None, max_messages: int = 20_000) -> None:
+                 join_threshold: float | None = None, max_messages: int = 20_000,
+                 cluster_ttl: timedelta = timedelta(0), max_retained: int = 256,
+                 min_support: int = 2) -> None:
         self.minhash_threshold = minhash_threshold
         self.embedding_threshold = embedding_threshold
         #: Centroid threshold for joining a multi-author cluster (default: the pair one).
         self.join_threshold = embedding_threshold if join_threshold is None else join_threshold
         self.max_messages = max_messages
+        #: How long a cluster of 2+ authors outlives its last message, and how many may.
+        self.cluster_ttl = cluster_ttl
+        self.max_retained = max_retained
+        #: Other authors a centroid join needs behind it (1: a pair at the join threshold
+        #: seeds a cluster).
+        self.min_support = min_support
+        #: Clusters with no live message kept for their memory, by id.
+        self.retained: dict[int, Cluster] = {}
         self.entries: deque[Entry] = deque()
         self.by_seq: dict[int, Entry] = {}
         self.exact: dict[str, set[int]] = {}
@@ -180,6 +208,9 @@ class NearDupIndex:
         """Drop messages older than ``window`` before ``now``."""
         while self.entries and now - self.entries[0].at > window:
             self._remove(self.entries.popleft())
+        for cluster_id in [c.id for c in self.retained.values()
+                           if c.last_at is None or now - c.last_at > self.cluster_ttl]:
+            self._forget(cluster_id)
 
     def add(self, entry: Entry, embedding: np.ndarray | None) -> Cluster:
         """Index ``entry`` and return the cluster it now belongs to."""
@@ -218,29 +249,53 @@ class NearDupIndex:
 
     def _reworded(self, entry: Entry, embedding: np.ndarray) -> tuple[Cluster | None, str]:
         """The cluster a rewording joins (merging the clusters it corroborates), if any."""
-        if not self.entries:
-            return None, ""
         support_at = self.join_threshold - SUPPORT_SLACK
-        found, nearest = self.vectors.similar(embedding, self.entries[0].seq,
-                                              self.entries[-1].seq, support_at)
-        if nearest is not None and nearest[1] >= self.embedding_threshold:
-            return self.clusters[self.by_seq[nearest[0]].cluster], "embedding"
-        # Looser: clusters whose centroid is close, backed by messages of two other authors.
+        found: list[tuple[int, float]] = []
+        if self.entries:
+            found, nearest = self.vectors.similar(embedding, self.entries[0].seq,
+                                                  self.entries[-1].seq, support_at)
+            if nearest is not None and nearest[1] >= self.embedding_threshold:
+                return self.clusters[self.by_seq[nearest[0]].cluster], "embedding"
+        # Looser: clusters whose centroid is close, backed by messages of two other authors,
+        # live ones or (for clusters that outlived their messages) remembered ones.
         touched: dict[int, set[int]] = {}
         for seq, _sim in found:
             other = self.by_seq[seq]
             if other.author.id != entry.author.id:
                 touched.setdefault(other.cluster, set()).add(other.author.id)
-        joined: list[Cluster] = []
-        authors: set[int] = set()
+        for cluster_id in self.retained:
+            touched.setdefault(cluster_id, set())
+        close: list[tuple[float, Cluster, set[int]]] = []
         for cluster_id, backers in touched.items():
             cluster = self.clusters[cluster_id]
             centroid = cluster.centroid
-            if centroid is not None and centroid.shape == embedding.shape \
-                    and float(centroid @ embedding) >= self.join_threshold:
+            if centroid is None or centroid.shape != embedding.shape:
+                continue
+            sim = float(centroid @ embedding)
+            if sim < self.join_threshold:
+                continue
+            if len(cluster.accounts) > 1:
+                backers = backers | cluster.supporters(embedding, entry.author.id, support_at)
+            if backers:
+                close.append((sim, cluster, backers))
+        if not close:
+            return None, ""
+        # Join the closest cluster; merge in only those about the same thing (centroids
+        # within the join threshold of its centroid), so one message cannot bridge topics.
+        close.sort(key=lambda item: item[0], reverse=True)
+        best = close[0][1].centroid
+        joined: list[Cluster] = []
+        authors: set[int] = set()
+        for _sim, cluster, backers in close:
+            other = cluster.centroid
+            if not joined or (best is not None and other is not None
+                              and float(best @ other) >= self.join_threshold):
                 joined.append(cluster)
                 authors |= backers
-        if len(authors) < 2:
+        # A pair may seed at min_support; growing a cluster of several accounts always needs
+        # two other authors behind the join (one chance look-alike is not enough).
+        needed = 2 if any(len(c.accounts) > 1 for c in joined) else self.min_support
+        if len(authors) < max(1, needed):
             return None, ""
         return self._merge(joined), "centroid"
 
@@ -252,6 +307,8 @@ class NearDupIndex:
                 self.by_seq[seq].cluster = keep.id
             keep.absorb(other)
             del self.clusters[other.id]
+            self.retained.pop(other.id, None)
+        self.retained.pop(keep.id, None)
         return keep
 
     # -- storage --------------------------------------------------------------------------
@@ -277,6 +334,16 @@ class NearDupIndex:
         cluster = self.clusters.get(entry.cluster)
         if cluster is not None:
             cluster.live.discard(entry.seq)
-            cluster.add_vector(entry.vector, -1.0)
             if not cluster.live:
-                del self.clusters[cluster.id]
+                if len(cluster.accounts) > 1 and self.cluster_ttl > timedelta(0):
+                    self.retained[cluster.id] = cluster
+                    if len(self.retained) > self.max_retained:
+                        stale = min(self.retained.values(),
+                                    key=lambda c: c.last_at or entry.at)
+                        self._forget(stale.id)
+                else:
+                    del self.clusters[cluster.id]
+
+    def _forget(self, cluster_id: int) -> None:
+        self.retained.pop(cluster_id, None)
+        self.clusters.pop(cluster_id, None)

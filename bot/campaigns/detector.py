@@ -34,12 +34,16 @@ GROWTH = 1.5
 #: this margin (the strict threshold still seeds clusters from pairs of messages).
 JOIN_MARGIN = 0.10
 SAMPLE_CHARS = 300
+#: Other authors a centroid join needs behind it. 1: two authors' messages at the centroid
+#: join threshold already seed a (two-account, never alerting) cluster, which then gathers
+#: accounts for ``cluster_ttl_minutes``; alerts still need ``min_accounts`` and the score.
+MIN_SUPPORT = 1
 
 
 @dataclass(slots=True)
 class _Guild:
     index: NearDupIndex
-    thresholds: tuple[float, float, float]
+    thresholds: tuple[float, float, float, float]
     history: dict[int, deque[tuple[datetime, str]]] = field(default_factory=dict)
     pile_ons: PileOnTracker = field(default_factory=PileOnTracker)
     raid: RaidTracker = field(default_factory=RaidTracker)
@@ -49,8 +53,10 @@ class CampaignDetector:
     """Coordination detector the pipeline and replay use; no arguments needed."""
 
     def __init__(self, *, max_messages: int = 20_000, max_authors: int = 50_000,
-                 join_margin: float = JOIN_MARGIN) -> None:
+                 join_margin: float = JOIN_MARGIN, max_clusters: int = 256) -> None:
         self.max_messages = max_messages
+        #: Clusters kept past their messages (``cluster_ttl_minutes``) per guild, at most.
+        self.max_clusters = max_clusters
         self.max_authors = max_authors
         self.join_margin = join_margin
         self._guilds: dict[int, _Guild] = {}
@@ -107,13 +113,17 @@ class CampaignDetector:
     # -- state ----------------------------------------------------------------------------
     def _guild(self, guild_id: int, cfg: Campaigns) -> _Guild:
         join = max(0.0, cfg.embedding_similarity - self.join_margin)
-        thresholds = (cfg.minhash_similarity, cfg.embedding_similarity, join)
+        thresholds = (cfg.minhash_similarity, cfg.embedding_similarity, join,
+                      cfg.cluster_ttl_minutes)
         guild = self._guilds.get(guild_id)
         if guild is None or guild.thresholds != thresholds:
             # New thresholds need a new LSH; the window refills within window_minutes.
             index = NearDupIndex(minhash_threshold=thresholds[0],
                                  embedding_threshold=thresholds[1], join_threshold=join,
-                                 max_messages=self.max_messages)
+                                 max_messages=self.max_messages,
+                                 cluster_ttl=timedelta(minutes=cfg.cluster_ttl_minutes),
+                                 max_retained=self.max_clusters,
+                                 min_support=MIN_SUPPORT)
             if guild is None:
                 guild = _Guild(index, thresholds)
                 self._guilds[guild_id] = guild

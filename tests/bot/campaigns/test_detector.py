@@ -206,12 +206,87 @@ def test_centroid_join_needs_the_centroid_close_enough() -> None:
 
 
 def test_an_author_cannot_corroborate_their_own_cluster() -> None:
-    # The loose third message comes from the first author: only one *other* author backs it.
+    # The loose third message comes from the first author: only one *other* author backs it,
+    # and growing a cluster of two accounts by its centroid needs two.
     first, second = member(31, age_days=2), member(32, age_days=2)
     detector = CampaignDetector()
     assert _spun(detector, [first, second, first], LOOSE) == []
     clusters = detector._guilds[1].index.clusters.values()
     assert sorted(len(c.live) for c in clusters) == [1, 2]  # the pair, and the loose post alone
+    # One author's own loose rewrites never seed a cluster by themselves.
+    detector = CampaignDetector()
+    assert feed(detector, [(event(first, SPUN[i], minutes=i), result(v))
+                           for i, v in enumerate((PAIR[0], LOOSE))]) == []
+    assert sorted(len(c.live) for c in detector._guilds[1].index.clusters.values()) == [1, 1]
+
+
+# Three rewrites pairwise at cosine 0.74: none is a strict (0.80) pair of another.
+SPREAD = (_mix((0, 1.0), (1, 0.6)), _mix((0, 1.0), (2, 0.6)), _mix((0, 1.0), (3, 0.6)))
+
+
+def test_two_authors_within_the_join_threshold_seed_a_cluster() -> None:
+    assert all(0.70 <= float(a @ b) < 0.8 for a in SPREAD for b in SPREAD if a is not b)
+    ring = [member(i, age_days=2) for i in (41, 42, 43)]
+    alerts = feed(CampaignDetector(), [(event(ring[i], SPUN[i], minutes=5 * i), result(v))
+                                       for i, v in enumerate(SPREAD)])
+    assert [set(a.accounts) for a in alerts] == [{41, 42, 43}]
+
+
+def _slow_ring(detector: CampaignDetector, cfg: dict, gap: float) -> list:
+    """Four young accounts made together; each posts a rewrite ``gap`` minutes after the last
+    (the first two close together), so the pair's messages expire before the rest arrive."""
+    pol = policy(**cfg)
+    ring = [member(i, age_days=2) for i in (51, 52, 53, 54)]
+    times = (0.0, 20.0, 20.0 + gap, 20.0 + 2 * gap)
+    vectors = (PAIR[0], PAIR[1], LOOSE, _mix((0, 1.0), (4, 0.4)))
+    alerts = []
+    for account, text, minutes, vector in zip(ring, (*SPUN, LINE), times, vectors, strict=True):
+        alerts += detector.observe(event(account, text, minutes=minutes), result(vector),
+                                   verdict(), pol)
+    return alerts
+
+
+def test_slow_ring_accumulates_accounts_after_its_messages_expire() -> None:
+    detector = CampaignDetector()
+    alerts = _slow_ring(detector, {"window_minutes": 60, "cluster_ttl_minutes": 720}, 150)
+    assert detector.window_size(1) == 1  # each post was alone in the message window
+    assert [set(a.accounts) for a in alerts] == [{51, 52, 53}, {51, 52, 53, 54}]
+    assert alerts[1].evidence["matched_by"]["centroid"] == 2
+    json.dumps(alerts[1].evidence)
+
+
+def test_without_cluster_memory_or_past_its_ttl_the_slow_ring_is_missed() -> None:
+    assert _slow_ring(CampaignDetector(), {"window_minutes": 60,
+                                           "cluster_ttl_minutes": 0}, 150) == []
+    assert _slow_ring(CampaignDetector(), {"window_minutes": 60,
+                                           "cluster_ttl_minutes": 120}, 150) == []
+
+
+def test_retained_clusters_are_bounded() -> None:
+    detector = CampaignDetector(max_clusters=3)
+    pol = policy(window_minutes=10, cluster_ttl_minutes=10_000)
+    for i in range(10):  # ten unrelated two-author pairs, each expiring from the window
+        for j in range(2):
+            detector.observe(event(member(100 + 2 * i + j), f"topic {i} words here {j}",
+                                   minutes=30 * i + j), result(near(basis(i), j)), verdict(), pol)
+    index = detector._guilds[1].index
+    assert len(index.retained) <= 3
+    assert len(index.clusters) <= 3 + len({e.cluster for e in index.entries})
+
+
+def test_organic_newcomers_chatting_on_one_topic_do_not_alert() -> None:
+    # New accounts, made and joined days apart, talk about the same game over hours: they
+    # cluster (retained), but youth alone does not reach the review score.
+    pol = policy(cluster_ttl_minutes=720)
+    detector = CampaignDetector()
+    alerts = []
+    for i in range(6):
+        who = member(60 + i, age_days=1 + i, joined_days=0.5 + i)
+        alerts += detector.observe(event(who, f"anyone tried the new raid boss yet {i}",
+                                         minutes=70 * i), result(near(basis(0), i % 3)),
+                                   verdict(), pol)
+    assert alerts == []
+    assert max(len(c.accounts) for c in detector._guilds[1].index.clusters.values()) == 6
 
 
 def test_old_accounts_matched_by_centroid_stay_under_review_score() -> None:
