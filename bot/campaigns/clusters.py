@@ -95,14 +95,17 @@ class Cluster:
     last_at: datetime | None = None
     #: Sum of the remembered embeddings (the centroid, unnormalised).
     memory_sum: np.ndarray | None = None
+    #: Cached unit centroid (None: recompute).
+    _centroid: np.ndarray | None = None
 
     @property
     def centroid(self) -> np.ndarray | None:
         """Unit mean of the remembered members' embeddings (None without any)."""
-        if not self.memory or self.memory_sum is None:
-            return None
-        norm = float(np.linalg.norm(self.memory_sum))
-        return self.memory_sum / norm if norm > 0 else None
+        if self._centroid is None and self.memory and self.memory_sum is not None:
+            norm = float(np.linalg.norm(self.memory_sum))
+            if norm > 0:
+                self._centroid = (self.memory_sum / norm).astype(np.float32)
+        return self._centroid
 
     def add_vector(self, author_id: int, vector: np.ndarray | None) -> None:
         if vector is None:
@@ -115,6 +118,7 @@ class Cluster:
             self.memory_sum -= self.memory[0][1]
         self.memory.append((author_id, vector))
         self.memory_sum += vector
+        self._centroid = None
 
     def supporters(self, embedding: np.ndarray, author_id: int, threshold: float) -> set[int]:
         """Other authors with a remembered member at cosine >= ``threshold`` of ``embedding``."""
