@@ -16,7 +16,15 @@ from typing import Any
 from bot.campaigns.clusters import Cluster, Entry, NearDupIndex
 from bot.campaigns.pileon import Hit, PileOn, PileOnTracker, hostility
 from bot.campaigns.raid import Burst, RaidTracker
-from bot.campaigns.scoring import campaign_score, features, top_values
+from bot.campaigns.scoring import (
+    Post,
+    campaign_score,
+    cohort_members,
+    features,
+    top_share,
+    top_values,
+    youth,
+)
 from bot.campaigns.similarity import MIN_WORDS, content_words, exact_key, minhash, unit
 from bot.campaigns.spam_signals import spam_signals, user_mentions
 from bot.coordination import CoordinationAlert
@@ -161,16 +169,27 @@ class CampaignDetector:
         if cluster.alerted_accounts and len(authors) < _next_alert(cluster.alerted_accounts,
                                                                    cfg.min_accounts):
             return None
-        values = features(authors, cluster.posts, now, min_accounts=cfg.min_accounts,
+        # Name the accounts with a coordination signal of their own; established members who
+        # merely said something similar (no youth, no cohort, no shared link or claim) are
+        # listed as context only, and the score is the named accounts' score.
+        named = _suspects(authors, cluster.posts, now, cfg.new_account_days)
+        if len(named) < cfg.min_accounts:
+            return None
+        ids = {a.id for a in named}
+        posts = [p for p in cluster.posts if p.author_id in ids]
+        values = features(named, posts, now, min_accounts=cfg.min_accounts,
                           new_days=cfg.new_account_days)
         score = campaign_score(values)
         if score < cfg.review_score:
             return None
         cluster.alerted_accounts = len(authors)
+        evidence = _campaign_evidence(cluster, named, values, now, cfg)
+        evidence["similar_accounts"] = [a.id for a in authors if a.id not in ids]
         return CoordinationAlert(
             kind="campaign", guild_id=guild_id, score=score,
-            accounts=tuple(a.id for a in authors), message_ids=tuple(cluster.message_ids),
-            detected_at=now, evidence=_campaign_evidence(cluster, authors, values, now, cfg),
+            accounts=tuple(a.id for a in named),
+            message_ids=tuple(p.message_id for p in posts),
+            detected_at=now, evidence=evidence,
             channel_id=Counter(cluster.channels).most_common(1)[0][0],
         )
 
@@ -217,6 +236,21 @@ class CampaignDetector:
                                  if _is_new(cluster.accounts[a], now, cfg.new_account_days)],
             },
         )
+
+
+def _suspects(
+    authors: list[AuthorFacts], posts: list[Post], now: datetime, new_days: float
+) -> list[AuthorFacts]:
+    """Accounts of a cluster with a signal of their own: young (or unknown age), in a cohort
+    with another account of the cluster, or posting the cluster's most shared link or claim."""
+    cohort = cohort_members(authors)
+    shared: set[int] = set()
+    for name in ("domains", "claims"):
+        value, share = top_share(posts, name)
+        if value is not None and share > 0:
+            shared |= {p.author_id for p in posts if value in getattr(p, name)}
+    return [a for a in authors
+            if youth(a, now, new_days) > 0 or a.id in cohort or a.id in shared]
 
 
 def _next_alert(alerted: int, min_accounts: int) -> int:

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from bot.event import AuthorFacts
 
@@ -82,6 +83,17 @@ def _largest_group(stamps: Sequence[datetime | None], span: timedelta) -> int:
             start += 1
         best = max(best, end - start + 1)
     return max(best, 1)
+
+
+def cohort_members(authors: Sequence[AuthorFacts]) -> set[int]:
+    """Ids of accounts made within MADE_SPAN, or joined within JOIN_SPAN, of another one."""
+    found: set[int] = set()
+    for stamp, span in (("created_at", MADE_SPAN), ("joined_at", JOIN_SPAN)):
+        known = sorted((t, a.id) for a in authors if (t := getattr(a, stamp)) is not None)
+        for (before, first), (after, second) in pairwise(known):
+            if after - before <= span:
+                found.update((first, second))
+    return found
 
 
 def synchrony(posts: Sequence[Post]) -> float:

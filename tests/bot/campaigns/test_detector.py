@@ -297,3 +297,18 @@ def test_old_accounts_matched_by_centroid_stay_under_review_score() -> None:
     assert feed(detector, items) == []
     cluster = max(detector._guilds[1].index.clusters.values(), key=lambda c: len(c.accounts))
     assert len(cluster.accounts) == 3  # they did cluster; the score is what keeps it quiet
+
+
+def test_established_members_who_said_the_same_are_context_not_accused() -> None:
+    # Two long-standing members post the talking point first; then three accounts made and
+    # joined together repeat it. The alert names the three; the members are context only.
+    crowd = [member(i, age_days=900 + 200 * i) for i in (71, 72)]
+    ring = [member(i, age_days=2) for i in (73, 74, 75)]
+    items = [(event(who, LINE, minutes=5 * n), result(near(basis(0), n % 3)))
+             for n, who in enumerate((*crowd, *ring))]
+    alerts = feed(CampaignDetector(), items)
+    assert alerts
+    assert set(alerts[-1].accounts) == {73, 74, 75}
+    assert alerts[-1].evidence["similar_accounts"] == [71, 72]
+    assert len(alerts[-1].message_ids) == 3
+    json.dumps(alerts[-1].evidence)
