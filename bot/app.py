@@ -190,10 +190,10 @@ def run_bot(settings: Settings) -> int:
     except PolicyConfigError as exc:
         print(f"refusing to start with a broken policy:\n{exc}", file=sys.stderr)
         return 2
-    from models.scorer import load_default_scorer
+    from bot.scoring import load_scorer
 
     try:
-        scorer = load_default_scorer()
+        scorer = load_scorer(policy.current.model)
     except (OSError, RuntimeError) as exc:
         print(f"cannot load the scoring model: {exc}", file=sys.stderr)
         return 2

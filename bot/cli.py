@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "replay":
             return _replay(args, settings)
         if args.command == "score":
-            return _score(sys.stdin, sys.stdout)
+            return _score(args, settings)
         if args.command == "run":
             from bot.app import run_bot
 
@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
 def _replay(args: argparse.Namespace, settings: Settings) -> int:
     from bot.replay import replay, summary_table
     from bot.report import write_report
-    from models.scorer import load_default_scorer
+    from bot.scoring import load_scorer
 
     if not args.transcript.is_file():
         print(f"no such transcript: {args.transcript}", file=sys.stderr)
@@ -72,7 +72,7 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
 
         detector = CampaignDetector()
     result = asyncio.run(replay(
-        args.transcript, policy, load_default_scorer(), db_path, detector=detector,
+        args.transcript, policy, load_scorer(policy.current.model), db_path, detector=detector,
         progress=not args.quiet,
     ))
     print(summary_table(result))
@@ -83,8 +83,11 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _score(lines: object, out: object) -> int:
+def _score(args: argparse.Namespace, settings: Settings) -> int:
     """One JSON object per input line -> one JSON object per output line, same order."""
+    from bot.policy_config import load_policy
     from bot.score_cli import score_stream
+    from bot.scoring import load_scorer
 
-    return score_stream(lines, out)  # type: ignore[arg-type]
+    policy = load_policy(args.config or settings.config_path or DEFAULT_CONFIG)
+    return score_stream(sys.stdin, sys.stdout, load_scorer(policy.model))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -194,6 +194,26 @@ class Appeals(_Strict):
     min_length: int = Field(default=20, ge=1)
 
 
+class ModelSpec(_Strict):
+    """Which scorer to load: the shipped default, or a local Hugging Face checkpoint."""
+
+    #: "default", or a folder with a sequence-classification checkpoint (never downloaded).
+    model: str = "default"
+    #: Checkpoint label -> Vigil label, e.g. {"toxic": "toxicity", "obscene": "profanity"}.
+    label_map: dict[str, str] | None = None
+    #: Labels the checkpoint lacks come from the default heads, or are 0.
+    fallback: Literal["default", "zero"] = "default"
+    multi_label: bool | None = None
+    max_tokens: int = Field(default=256, ge=8, le=4096)
+
+    @field_validator("label_map")
+    @classmethod
+    def _maps_to_labels(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        if value is not None:
+            _check_label_names(dict.fromkeys(value.values()))
+        return value
+
+
 class Policy(_Strict):
     """The whole moderation policy; ``version`` is a hash recorded on every case."""
 
@@ -209,6 +229,7 @@ class Policy(_Strict):
     campaigns: Campaigns = Campaigns()
     discord: Channels = Channels()
     appeals: Appeals = Appeals()
+    model: ModelSpec = ModelSpec()
     version: str = Field(default="", exclude=True)
 
     @field_validator("labels")

@@ -69,11 +69,7 @@ def score_lines(lines: Iterable[str], scorer: Scorer) -> Iterator[dict[str, obje
             yield out
 
 
-def score_stream(lines: TextIO, out: TextIO, scorer: Scorer | None = None) -> int:
-    if scorer is None:
-        from models.scorer import load_default_scorer
-
-        scorer = load_default_scorer()
+def score_stream(lines: TextIO, out: TextIO, scorer: Scorer) -> int:
     failures = 0
     for record in score_lines(lines, scorer):
         failures += "error" in record

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from bot.policy_config import ModelSpec
 from models.api import Scorer, ScoreRequest, ScoreResult
 
 log = logging.getLogger(__name__)
@@ -115,3 +116,11 @@ class MicroBatcher:
             for pending, result in zip(live, results, strict=True):
                 if not pending.future.done():
                     pending.future.set_result(result)
+
+
+def load_scorer(spec: ModelSpec) -> Scorer:
+    """The scorer the policy's ``model`` section names (imports torch: call once, at start)."""
+    from models.scorer import load_scorer_from_config
+
+    scorer: Scorer = load_scorer_from_config(spec.model_dump())
+    return scorer

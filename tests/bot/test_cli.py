@@ -1,0 +1,78 @@
+"""The public command-line contracts, run as a user would (real model, subprocess)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from models.api import LABELS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
+        cwd=ROOT, timeout=300, check=False,
+    )
+
+
+@pytest.mark.slow
+def test_score_prints_one_line_per_input_with_the_contract_shape() -> None:
+    lines = [
+        {"text": "you are a worthless idiot and everyone hates you"},
+        {"text": "thanks for the help with my build, it works now"},
+        {"text": "I completely agree with you", "parent": "Pineapple belongs on pizza."},
+        {"text": "No, that is simply false.", "target": "The earth is flat."},
+    ]
+    result = run("score", stdin="\n".join(json.dumps(x) for x in lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == 4
+    for record in records:
+        assert set(record["scores"]) == set(LABELS)
+        assert all(0.0 <= v <= 1.0 for v in record["scores"].values())
+    assert "stance" not in records[0]
+    assert "stance" not in records[1]
+    assert set(records[2]["stance"]) == {"agree", "disagree", "neutral"}
+    assert records[0]["scores"]["toxicity"] > records[1]["scores"]["toxicity"] + 0.5
+    assert records[2]["stance"]["agree"] > records[2]["stance"]["disagree"]
+    assert records[3]["stance"]["disagree"] > records[3]["stance"]["agree"]
+
+
+@pytest.mark.slow
+def test_replay_of_the_bundled_example_writes_cases_and_reports(tmp_path: Path) -> None:
+    db, report, page = tmp_path / "demo.db", tmp_path / "r.json", tmp_path / "r.html"
+    result = run("replay", "examples/community-thread.jsonl", "--db", str(db),
+                 "--report", str(report), "--report", str(page), "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert "messages replayed       31" in result.stdout
+    data = json.loads(report.read_text())
+    assert len(data["messages"]) == 31
+    assert {"id", "action", "labels", "scores"} <= set(data["messages"][0])
+    with sqlite3.connect(db) as conn:
+        cases = conn.execute("SELECT status FROM cases").fetchall()
+    assert cases
+    assert {status for (status,) in cases} == {"shadow"}
+    assert page.read_text().startswith("<!DOCTYPE html>")
+
+
+def test_replay_refuses_a_broken_config_naming_file_and_line(tmp_path: Path) -> None:
+    config = tmp_path / "bad.yaml"
+    config.write_text("labels:\n  spam: {review: 0.5, act: 7}\n")
+    result = run("replay", "examples/community-thread.jsonl", "--config", str(config),
+                 "--db", str(tmp_path / "x.db"))
+    assert result.returncode == 2
+    assert f"{config}: line 2: labels.spam.act" in result.stderr
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_replay_of_a_missing_transcript_is_a_clear_error(tmp_path: Path) -> None:
+    result = run("replay", str(tmp_path / "nope.jsonl"))
+    assert result.returncode == 2
+    assert "no such transcript" in result.stderr
