@@ -38,7 +38,7 @@ from models.data.common import HX3_CLASSES, Example, PairExample, default_data_d
 from models.data.common import hashed_split as _hashed
 from models.data.identity import mentions_identity
 from models.features import DEFAULT_CACHE, FeatureStore, fill_store
-from models.heads import Calibration, VigilHeads
+from models.heads import Calibration, MessageHeads, StanceHead, VigilHeads
 from models.metrics import best_threshold, macro_f1
 
 log = logging.getLogger(__name__)
@@ -131,9 +131,8 @@ def masked_bce(
 
 
 def train_message(
-    heads: VigilHeads, tr: SingleTable, ca: SingleTable, epochs: int, seed: int
+    m: MessageHeads, tr: SingleTable, ca: SingleTable, epochs: int, seed: int
 ) -> dict[str, float]:
-    m = heads.message
     m.norm.fit(tr.x)
     y = tr.y
     pos = torch.nansum(y, 0)
@@ -145,7 +144,8 @@ def train_message(
     # differences (Davidson is 83% offensive, Gab 13%) so the shared head learns content,
     # not which corpus a text looks like. Inference uses the shared head alone.
     src_bias = torch.nn.Parameter(torch.zeros(len(SOURCES), len(LABELS)))
-    opt = torch.optim.AdamW([*m.parameters(), src_bias], lr=1e-3, weight_decay=1e-2)
+    src_bias_hx = torch.nn.Parameter(torch.zeros(len(SOURCES), len(HX3_CLASSES)))
+    opt = torch.optim.AdamW([*m.parameters(), src_bias, src_bias_hx], lr=1e-3, weight_decay=1e-2)
     gen = torch.Generator().manual_seed(seed)
     best, best_state, bad = float("inf"), None, 0
     for epoch in range(epochs):
@@ -156,6 +156,7 @@ def train_message(
             idx = perm[s : s + 512]
             logits, hx = m(tr.x[idx])
             logits = logits + src_bias[tr.src[idx]]
+            hx = hx + src_bias_hx[tr.src[idx]]
             loss = masked_bce(logits, y[idx], pos_weight, tr.w[idx])
             hmask = tr.hx3[idx] >= 0
             if hmask.any():
@@ -167,6 +168,7 @@ def train_message(
         with torch.no_grad():
             logits, hx = m(ca.x)
             val = masked_bce(logits + src_bias[ca.src], ca.y, pos_weight, ca.w).item()
+            hx = hx + src_bias_hx[ca.src]
             hmask = ca.hx3 >= 0
             val += 0.5 * F.cross_entropy(hx[hmask], ca.hx3[hmask], weight=hx_weight).item()
         log.info("message epoch %d calib loss %.4f", epoch + 1, val)
@@ -265,26 +267,18 @@ def train_context(
     }
 
 
-def train_stance(
-    heads: VigilHeads,
-    store: FeatureStore,
-    train: list[PairExample],
-    calib: list[PairExample],
-    epochs: int,
-    seed: int,
-) -> dict[str, object]:
-    st = heads.stance
+def _stance_tensors(store: FeatureStore, ps: list[PairExample]) -> tuple[torch.Tensor, ...]:
+    u = torch.from_numpy(store.get([p.parent for p in ps]))
+    v = torch.from_numpy(store.get([p.text for p in ps]))
+    y = torch.tensor([p.stance for p in ps])
+    # Replies to the directly preceding turn matter most for chat moderation.
+    w = torch.tensor([1.0 if p.adjacent else 0.5 for p in ps])
+    return u, v, y, w
 
-    def tensors(ps: list[PairExample]) -> tuple[torch.Tensor, ...]:
-        u = torch.from_numpy(store.get([p.parent for p in ps]))
-        v = torch.from_numpy(store.get([p.text for p in ps]))
-        y = torch.tensor([p.stance for p in ps])
-        # Adjacent replies and the balanced SubReddit pairs matter most for chat moderation.
-        w = torch.tensor([1.0 if p.adjacent else 0.5 for p in ps])
-        return u, v, y, w
 
-    tu, tv, ty, tw = tensors(train)
-    cu, cv, cy, _ = tensors(calib)
+def _fit_stance_member(st: StanceHead, train: tuple, calib: tuple, epochs: int, seed: int) -> float:
+    tu, tv, ty, tw = train
+    cu, cv, cy, _ = calib
     st.norm.fit(torch.cat([tu, tv]))
     counts = torch.bincount(ty, minlength=len(STANCES)).float()
     cls_w = (counts.sum() / counts).sqrt()
@@ -296,10 +290,8 @@ def train_stance(
         perm = torch.randperm(len(tu), generator=gen)
         for s in range(0, len(perm), 256):
             i = perm[s : s + 256]
-            # Symmetric-ish augmentation is wrong for stance (direction matters): none here.
-            loss = (
-                F.cross_entropy(st(tu[i], tv[i]), ty[i], weight=cls_w, reduction="none") * tw[i]
-            ).mean()
+            logits = st(tu[i], tv[i])
+            loss = (F.cross_entropy(logits, ty[i], weight=cls_w, reduction="none") * tw[i]).mean()
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -307,7 +299,7 @@ def train_stance(
         with torch.no_grad():
             pred = st(cu, cv).argmax(1).numpy()
         f1 = macro_f1(cy.numpy(), pred, len(STANCES))
-        log.info("stance epoch %d calib macro-F1 %.4f", epoch + 1, f1)
+        log.info("stance seed %d epoch %d calib macro-F1 %.4f", seed, epoch + 1, f1)
         if f1 > best + 1e-4:
             best, best_state, bad = f1, copy.deepcopy(st.state_dict()), 0
         else:
@@ -315,20 +307,39 @@ def train_stance(
             if bad >= 5:
                 break
     st.load_state_dict(best_state)
+    return best
+
+
+def train_stance(
+    heads: VigilHeads,
+    store: FeatureStore,
+    train: list[PairExample],
+    calib: list[PairExample],
+    epochs: int,
+    seed: int,
+) -> dict[str, object]:
+    tr, ca = _stance_tensors(store, train), _stance_tensors(store, calib)
+    members = {}
+    for k, st in enumerate(heads.stance.members):
+        seed_all(seed + k)
+        members[f"member_{k}"] = _fit_stance_member(st, tr, ca, epochs, seed + k)
+    cu, cv, cy, _ = ca
     # Tune additive logit offsets for macro-F1 (the argmax of raw logits favours "neutral").
     with torch.no_grad():
-        logits = st(cu, cv)
+        logits = heads.stance(cu, cv).numpy()
+    raw = macro_f1(cy.numpy(), logits.argmax(1), len(STANCES))
     grid = np.linspace(-1.5, 1.5, 13)
-    best_adj, best_f1 = np.zeros(3), best
+    best_adj, best_f1 = np.zeros(3), raw
     for a in grid:
         for d in grid:
             adj = np.array([a, d, 0.0])
-            f1 = macro_f1(cy.numpy(), (logits.numpy() + adj).argmax(1), len(STANCES))
+            f1 = macro_f1(cy.numpy(), (logits + adj).argmax(1), len(STANCES))
             if f1 > best_f1 + 1e-4:
                 best_adj, best_f1 = adj, f1
-    st.bias_adjust.copy_(torch.tensor(best_adj, dtype=torch.float32))
+    heads.stance.bias_adjust.copy_(torch.tensor(best_adj, dtype=torch.float32))
     return {
-        "calib_macro_f1_raw": best,
+        "members_calib_macro_f1": members,
+        "calib_macro_f1_raw": raw,
         "calib_macro_f1_adjusted": best_f1,
         "bias_adjust": dict(zip(STANCES, best_adj.tolist(), strict=True)),
     }
@@ -369,8 +380,10 @@ def main(argv: list[str] | None = None) -> None:
 
     heads = VigilHeads()
     tr_t, ca_t = single_table(tr, store), single_table(ca, store)
-    seed_all(args.seed)
-    msg_info = train_message(heads, tr_t, ca_t, args.epochs, args.seed)
+    msg_info = {}
+    for k, member in enumerate(heads.message.members):
+        seed_all(args.seed + k)
+        msg_info[f"member_{k}"] = train_message(member, tr_t, ca_t, args.epochs, args.seed + k)
     heads.eval()
     # Calibrate and pick thresholds against annotated labels only, not the heuristics.
     y_gold = ca_t.y.clone()
