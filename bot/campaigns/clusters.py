@@ -15,9 +15,9 @@ each other, so paraphrases sharing few words still gather. A centroid join needs
 corroboration: messages of at least ``min_support`` *other* authors at cosine
 ``join_threshold - SUPPORT_SLACK`` or more in the clusters it matches (a singleton's centroid
 is its one message, so with ``min_support=1`` two authors' posts within the join threshold
-seed a cluster; joining a cluster of two or more accounts always needs two). It joins the
-closest such cluster and merges in only those whose centroids are within the join threshold
-of that one, so a message cannot bridge two topics.
+seed a cluster and grow a two-account one; joining a larger cluster always needs two). It
+joins the closest such cluster and merges in only those whose centroids are within the join
+threshold of that one, so a message cannot bridge two topics.
 
 Messages older than the window (or beyond ``max_messages``) leave the index, but cluster
 memory is separate from message memory: a cluster keeps the embeddings and authors of its last
@@ -48,6 +48,9 @@ CLUSTER_CAP = 500
 SUPPORT_SLACK = 0.10
 #: Member embeddings (with their authors) a cluster remembers for its centroid and support.
 MEMORY_VECTORS = 48
+#: Joining a cluster of more than this many accounts by its centroid needs two other
+#: authors behind the join (a pair grows on one, so a loose ring can get started).
+GROW_AT = 2
 
 
 @dataclass(slots=True)
@@ -296,9 +299,10 @@ class NearDupIndex:
                               and float(best @ other) >= self.join_threshold):
                 joined.append(cluster)
                 authors |= backers
-        # A pair may seed at min_support; growing a cluster of several accounts always needs
-        # two other authors behind the join (one chance look-alike is not enough).
-        needed = 2 if any(len(c.accounts) > 1 for c in joined) else self.min_support
+        # A pair may seed, and a two-account cluster grow, at min_support; growing a cluster
+        # of more accounts needs two other authors behind the join (one chance look-alike
+        # is not enough).
+        needed = 2 if any(len(c.accounts) > GROW_AT for c in joined) else self.min_support
         if len(authors) < max(1, needed):
             return None, ""
         return self._merge(joined), "centroid"

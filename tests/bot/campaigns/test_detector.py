@@ -206,13 +206,13 @@ def test_centroid_join_needs_the_centroid_close_enough() -> None:
 
 
 def test_an_author_cannot_corroborate_their_own_cluster() -> None:
-    # The loose third message comes from the first author: only one *other* author backs it,
-    # and growing a cluster of two accounts by its centroid needs two.
+    # The loose third message comes from the first author: backed by the second author it
+    # joins the pair's cluster, but adds no account, so two accounts stay under min_accounts.
     first, second = member(31, age_days=2), member(32, age_days=2)
     detector = CampaignDetector()
     assert _spun(detector, [first, second, first], LOOSE) == []
-    clusters = detector._guilds[1].index.clusters.values()
-    assert sorted(len(c.live) for c in clusters) == [1, 2]  # the pair, and the loose post alone
+    clusters = list(detector._guilds[1].index.clusters.values())
+    assert [(len(c.live), len(c.accounts)) for c in clusters] == [(3, 2)]
     # One author's own loose rewrites never seed a cluster by themselves.
     detector = CampaignDetector()
     assert feed(detector, [(event(first, SPUN[i], minutes=i), result(v))
