@@ -137,7 +137,7 @@ def load_default_scorer(
     if meta["backbone"]["sha256"] != BACKBONE_SHA256:
         raise RuntimeError("heads were trained on a different backbone than the pinned one")
     backbone = Backbone(device=device)
-    heads.to(backbone.device)
+    # Heads stay on the CPU: they are tiny, and the backbone hands back CPU features.
     return VigilScorer(backbone, heads, meta)
 
 
