@@ -5,6 +5,7 @@ Only tests use these; the shipped default scorer is the trained model.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -40,10 +41,13 @@ def _stance(text: str) -> dict[str, float]:
 
 
 def _embedding(text: str) -> np.ndarray:
-    """Bag-of-words hashed into 64 dims: identical word sets give identical vectors."""
+    """Bag-of-words hashed into 64 dims: identical word sets give identical vectors.
+
+    crc32, not hash(): str hashes change per process and would make tests flaky.
+    """
     vector = np.zeros(64, dtype=np.float32)
     for word in text.lower().split():
-        vector[hash(word) % 64] += 1.0
+        vector[zlib.crc32(word.encode("utf-8")) % 64] += 1.0
     norm = float(np.linalg.norm(vector))
     return vector / norm if norm else vector
 
