@@ -26,6 +26,13 @@ outlives its messages for ``cluster_ttl`` after its last one (at most ``max_reta
 clusters, the least recently active dropped first), and new messages can still join it by its
 centroid, with the same two-other-authors corroboration taken from its memory. A slow ring,
 whose accounts post hours apart, so accumulates accounts across many message windows.
+
+Posts of new accounts (entries marked ``keep``) stay matchable past the window for
+``keep_for`` (at most ``max_kept`` of them, searched apart from the window's vectors), so a
+ring's first rewrite still meets one posted hours later. And when a cluster gains an account
+its centroid moves: earlier lone posts of other accounts (window or kept) within the join
+threshold of the new centroid, backed as a new message would have to be, are *pulled* in.
+A rewrite posted before the pair it resembles had formed is so no longer lost.
 """
 
 from __future__ import annotations
@@ -75,6 +82,8 @@ class Entry:
     match: str = ""
     #: Unit embedding (shared with the vector window), for the cluster centroid.
     vector: np.ndarray | None = None
+    #: Remember it past the message window, for ``keep_for`` (a new account's post).
+    keep: bool = False
 
 
 @dataclass(slots=True)
@@ -181,7 +190,8 @@ class NearDupIndex:
     def __init__(self, *, minhash_threshold: float, embedding_threshold: float,
                  join_threshold: float | None = None, max_messages: int = 20_000,
                  cluster_ttl: timedelta = timedelta(0), max_retained: int = 256,
-                 min_support: int = 2) -> None:
+                 min_support: int = 2, keep_for: timedelta = timedelta(0),
+                 max_kept: int = 2_000) -> None:
         self.minhash_threshold = minhash_threshold
         self.embedding_threshold = embedding_threshold
         #: Centroid threshold for joining a multi-author cluster (default: the pair one).
@@ -193,6 +203,13 @@ class NearDupIndex:
         #: Other authors a centroid join needs behind it (1: a pair at the join threshold
         #: seeds a cluster).
         self.min_support = min_support
+        #: How long entries marked ``keep`` stay matchable past the window, and how many.
+        self.keep_for = keep_for
+        self.max_kept = max_kept
+        #: Entries past the window kept for ``keep_for`` (oldest first), searched apart from
+        #: the window's vectors (they are few: only entries marked ``keep``).
+        self.kept: deque[Entry] = deque()
+        self._kept_cache: tuple[list[int], np.ndarray] | None = None
         #: Clusters with no live message kept for their memory, by id.
         self.retained: dict[int, Cluster] = {}
         self.entries: deque[Entry] = deque()
@@ -205,7 +222,35 @@ class NearDupIndex:
         self.vectors = VectorWindow(max_messages)
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return len(self.entries) + len(self.kept)
+
+    def _similar(
+        self, vector: np.ndarray, threshold: float
+    ) -> tuple[list[tuple[int, float]], tuple[int, float] | None]:
+        """Held messages (window and kept) at cosine >= ``threshold``, and the nearest."""
+        found: list[tuple[int, float]] = []
+        nearest: tuple[int, float] | None = None
+        if self.entries:
+            found, nearest = self.vectors.similar(vector, self.entries[0].seq,
+                                                  self.entries[-1].seq, threshold)
+        kept = self._kept_matrix()
+        if kept is not None and kept[1].shape[1] == vector.shape[0]:
+            sims = kept[1] @ vector
+            row = int(np.argmax(sims))
+            if nearest is None or sims[row] > nearest[1]:
+                nearest = (kept[0][row], float(sims[row]))
+            found += [(kept[0][i], float(sims[i])) for i in np.flatnonzero(sims >= threshold)]
+        return found, nearest
+
+    def _kept_matrix(self) -> tuple[list[int], np.ndarray] | None:
+        """Sequence numbers and stacked embeddings of the kept entries (cached)."""
+        if self._kept_cache is None:
+            rows = [e for e in self.kept if e.vector is not None]
+            if not rows:
+                return None
+            rows = [e for e in rows if e.vector.shape == rows[0].vector.shape]  # type: ignore
+            self._kept_cache = ([e.seq for e in rows], np.stack([e.vector for e in rows]))
+        return self._kept_cache
 
     def new_seq(self) -> int:
         self._next_seq += 1
@@ -214,7 +259,17 @@ class NearDupIndex:
     def evict(self, now: datetime, window: timedelta) -> None:
         """Drop messages older than ``window`` before ``now``."""
         while self.entries and now - self.entries[0].at > window:
-            self._remove(self.entries.popleft())
+            entry = self.entries.popleft()
+            if entry.keep and now - entry.at <= self.keep_for:
+                self.kept.append(entry)
+                self.vectors.drop(entry.seq)
+                self._kept_cache = None
+            else:
+                self._remove(entry)
+        while self.kept and (now - self.kept[0].at > self.keep_for
+                             or len(self.kept) > self.max_kept):
+            self._remove(self.kept.popleft())
+            self._kept_cache = None
         for cluster_id in [c.id for c in self.retained.values()
                            if c.last_at is None or now - c.last_at > self.cluster_ttl]:
             self._forget(cluster_id)
@@ -237,8 +292,12 @@ class NearDupIndex:
             self.clusters[cluster.id] = cluster
         entry.cluster = cluster.id
         entry.vector = embedding
+        grew = entry.author.id not in cluster.accounts
         cluster.add(entry)
         self._store(entry, embedding)
+        # A cluster that gained an account has a new centroid: earlier posts may fit it now.
+        if embedding is not None and grew and len(cluster.accounts) > 1:
+            cluster = self._pull(cluster)
         return cluster
 
     # -- matching -------------------------------------------------------------------------
@@ -257,12 +316,9 @@ class NearDupIndex:
     def _reworded(self, entry: Entry, embedding: np.ndarray) -> tuple[Cluster | None, str]:
         """The cluster a rewording joins (merging the clusters it corroborates), if any."""
         support_at = self.join_threshold - SUPPORT_SLACK
-        found: list[tuple[int, float]] = []
-        if self.entries:
-            found, nearest = self.vectors.similar(embedding, self.entries[0].seq,
-                                                  self.entries[-1].seq, support_at)
-            if nearest is not None and nearest[1] >= self.embedding_threshold:
-                return self.clusters[self.by_seq[nearest[0]].cluster], "embedding"
+        found, nearest = self._similar(embedding, support_at)
+        if nearest is not None and nearest[1] >= self.embedding_threshold:
+            return self.clusters[self.by_seq[nearest[0]].cluster], "embedding"
         # Looser: clusters whose centroid is close, backed by messages of two other authors,
         # live ones or (for clusters that outlived their messages) remembered ones.
         touched: dict[int, set[int]] = {}
@@ -306,6 +362,34 @@ class NearDupIndex:
         if len(authors) < max(1, needed):
             return None, ""
         return self._merge(joined), "centroid"
+
+    def _pull(self, cluster: Cluster) -> Cluster:
+        """Gather earlier lone posts of other accounts that sit close to ``cluster``'s centroid.
+
+        A rewrite posted before the pair it resembles had formed stayed alone; it joins
+        now on the rule a new message would join by (centroid at the join threshold, backed
+        by enough other authors' members at the support level).
+        """
+        centroid = cluster.centroid
+        if centroid is None:
+            return cluster
+        found, _ = self._similar(centroid, self.join_threshold)
+        support_at = self.join_threshold - SUPPORT_SLACK
+        pulled: dict[int, Cluster] = {}
+        for seq, _sim in found:
+            entry = self.by_seq.get(seq)
+            other = None if entry is None else self.clusters.get(entry.cluster)
+            if entry is None or entry.vector is None or other is None or other is cluster \
+                    or len(other.accounts) != 1 or entry.author.id in cluster.accounts:
+                continue
+            needed = 2 if len(cluster.accounts) > GROW_AT else self.min_support
+            if len(cluster.supporters(entry.vector, entry.author.id, support_at)) >= needed:
+                pulled[other.id] = other
+        if not pulled:
+            return cluster
+        merged = self._merge([cluster, *pulled.values()])
+        merged.matches["pulled"] = merged.matches.get("pulled", 0) + len(pulled)
+        return merged
 
     def _merge(self, clusters: list[Cluster]) -> Cluster:
         clusters.sort(key=lambda c: len(c.live), reverse=True)

@@ -94,6 +94,7 @@ class CampaignDetector:
                 text=event.text.raw[:SAMPLE_CHARS], domains=_links(event),
                 claims=tuple(sorted(verdict.claims)), signals=signals,
                 spam=float(result.scores.get("spam", 0.0)),
+                keep=_is_new(event.author, now, cfg.new_account_days),
             )
             cluster = guild.index.add(entry, unit(result.embedding))
             alert = self._campaign(cluster, event.guild_id, now, cfg)
@@ -131,7 +132,8 @@ class CampaignDetector:
                                  max_messages=self.max_messages,
                                  cluster_ttl=timedelta(minutes=cfg.cluster_ttl_minutes),
                                  max_retained=self.max_clusters,
-                                 min_support=MIN_SUPPORT)
+                                 min_support=MIN_SUPPORT,
+                                 keep_for=timedelta(minutes=cfg.cluster_ttl_minutes))
             if guild is None:
                 guild = _Guild(index, thresholds)
                 self._guilds[guild_id] = guild

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import math
+from datetime import timedelta
 
 import numpy as np
 
 from bot.campaigns import CampaignDetector
+from bot.campaigns.clusters import Entry, NearDupIndex
 from tests.bot.campaigns.helpers import (
+    T0,
     basis,
     event,
     member,
@@ -154,13 +158,14 @@ def test_window_eviction_bounds_memory_and_forgets_old_copies() -> None:
         detector.observe(event(member(1000 + i), f"message number {i} about topic {i * 7}",
                                minutes=i), result(basis(i)), verdict(), POLICY)
     assert detector.window_size(1) <= 50
-    # Copies more than window_minutes apart never meet.
+    # Established members' copies more than window_minutes apart never meet.
     detector = CampaignDetector()
     gap = POLICY.campaigns.window_minutes + 1
-    alerts = feed(detector, [(event(member(i, age_days=1), LINE, minutes=gap * i),
-                              result(basis(0))) for i in range(4)])
-    assert alerts == []
+    feed(detector, [(event(member(i), LINE, minutes=gap * i), result(basis(0)))
+                    for i in range(4)])
     assert detector.window_size(1) == 1
+    index = detector._guilds[1].index
+    assert [len(index.clusters[e.cluster].accounts) for e in index.entries] == [1]
 
 
 def _mix(*weights: tuple[int, float]) -> np.ndarray:
@@ -249,9 +254,13 @@ def _slow_ring(detector: CampaignDetector, cfg: dict, gap: float) -> list:
 def test_slow_ring_accumulates_accounts_after_its_messages_expire() -> None:
     detector = CampaignDetector()
     alerts = _slow_ring(detector, {"window_minutes": 60, "cluster_ttl_minutes": 720}, 150)
-    assert detector.window_size(1) == 1  # each post was alone in the message window
+    # Each post was alone in the message window (new accounts' posts are kept past it).
+    assert len(detector._guilds[1].index.entries) == 1
     assert [set(a.accounts) for a in alerts] == [{51, 52, 53}, {51, 52, 53, 54}]
-    assert alerts[1].evidence["matched_by"]["centroid"] == 2
+    # The third account joined by the centroid; the fourth repeats the first post verbatim,
+    # which (a new account's post) was kept past the window.
+    assert alerts[1].evidence["matched_by"] == {"first": 1, "embedding": 1, "centroid": 1,
+                                                "exact": 1}
     json.dumps(alerts[1].evidence)
 
 
@@ -312,3 +321,68 @@ def test_established_members_who_said_the_same_are_context_not_accused() -> None
     assert alerts[-1].evidence["similar_accounts"] == [71, 72]
     assert len(alerts[-1].message_ids) == 3
     json.dumps(alerts[-1].evidence)
+
+
+def _two(a: float, second: int) -> np.ndarray:
+    """Unit vector ``a`` along axis 0, the rest along axis ``second``."""
+    return _mix((0, a), (second, math.sqrt(1 - a * a)))
+
+
+def _late_pair(c: float) -> list:
+    """A lone rewrite (cosine ``c`` of 0.8485 to each) posted before two rewrites 0.72 apart."""
+    x, y, z = _two(0.8485, 1), _two(0.8485, 2), _two(c, 3)
+    ring = [member(i, age_days=2) for i in (61, 62, 63)]
+    return feed(CampaignDetector(), [(event(ring[0], SPUN[2], minutes=0), result(z)),
+                                     (event(ring[1], SPUN[0], minutes=5), result(x)),
+                                     (event(ring[2], SPUN[1], minutes=10), result(y))])
+
+
+def test_a_forming_pair_pulls_in_an_earlier_lone_rewrite_near_its_centroid() -> None:
+    # 0.66 to each of the pair (under the 0.70 join threshold) but 0.71 to their centroid.
+    alerts = _late_pair(0.7778)
+    assert [set(a.accounts) for a in alerts] == [{61, 62, 63}]
+    assert alerts[0].evidence["matched_by"] == {"first": 2, "centroid": 1, "pulled": 1}
+
+
+def test_a_lone_post_off_the_pair_centroid_is_not_pulled_in() -> None:
+    assert _late_pair(0.7071) == []  # 0.60 to each, 0.65 to the centroid
+
+
+def test_new_accounts_posts_are_kept_past_the_window_for_the_cluster_ttl() -> None:
+    pol = policy(window_minutes=60, cluster_ttl_minutes=300)
+
+    def run(age_days: float, gap: float) -> tuple[list, CampaignDetector]:
+        detector = CampaignDetector()
+        alerts = []
+        for i in range(3):
+            alerts += detector.observe(event(member(70 + i, age_days=age_days), LINE,
+                                             minutes=gap * i), result(basis(0)), verdict(), pol)
+        return alerts, detector
+
+    alerts, detector = run(2.0, 90)  # each copy 90 minutes after the last: past the window
+    assert [set(a.accounts) for a in alerts] == [{70, 71, 72}]
+    index = detector._guilds[1].index
+    assert len(index.entries) == 1
+    assert len(index.kept) == 2
+    # Past the cluster TTL a kept post is forgotten; established members' posts are not kept.
+    assert run(2.0, 310)[0] == []
+    alerts, detector = run(400.0, 90)
+    assert alerts == []
+    assert detector.window_size(1) == 1
+
+
+def test_kept_posts_are_bounded() -> None:
+    index = NearDupIndex(minhash_threshold=0.6, embedding_threshold=0.8,
+                         keep_for=timedelta(hours=100), max_kept=3)
+    window = timedelta(minutes=30)
+    for i in range(10):
+        at = T0 + timedelta(hours=i)
+        index.evict(at, window)
+        entry = Entry(seq=index.new_seq(), message_id=i, author=member(80 + i, age_days=1),
+                      channel_id=1, at=at, key=f"k{i}", sketch=None, text=f"t{i}", keep=True)
+        index.add(entry, basis(i))
+    assert len(index.kept) == 3
+    assert len(index) == 4
+    assert [e.message_id for e in index.kept] == [6, 7, 8]
+    assert index._kept_matrix() is not None
+    assert len(index._kept_matrix()[0]) == 3
