@@ -32,7 +32,9 @@ Posts of new accounts (entries marked ``keep``) stay matchable past the window f
 ring's first rewrite still meets one posted hours later. And when a cluster gains an account
 its centroid moves: earlier lone posts of other accounts (window or kept) within the join
 threshold of the new centroid, backed as a new message would have to be, are *pulled* in.
-A rewrite posted before the pair it resembles had formed is so no longer lost.
+A rewrite posted before the pair it resembles had formed is so no longer lost. Multi-account
+clusters are pulled in too when they share an account with it and their centroids are within
+the join threshold: one ring whose rewrites paired off separately.
 """
 
 from __future__ import annotations
@@ -373,23 +375,40 @@ class NearDupIndex:
         centroid = cluster.centroid
         if centroid is None:
             return cluster
-        found, _ = self._similar(centroid, self.join_threshold)
         support_at = self.join_threshold - SUPPORT_SLACK
+        found, _ = self._similar(centroid, support_at)
         pulled: dict[int, Cluster] = {}
-        for seq, _sim in found:
+        for seq, sim in found:
             entry = self.by_seq.get(seq)
             other = None if entry is None else self.clusters.get(entry.cluster)
-            if entry is None or entry.vector is None or other is None or other is cluster \
-                    or len(other.accounts) != 1 or entry.author.id in cluster.accounts:
+            if entry is None or entry.vector is None or other is None or other is cluster:
+                continue
+            if len(other.accounts) > 1:
+                if self._related(cluster, other):
+                    pulled[other.id] = other
+                continue
+            if sim < self.join_threshold or entry.author.id in cluster.accounts:
                 continue
             needed = 2 if len(cluster.accounts) > GROW_AT else self.min_support
             if len(cluster.supporters(entry.vector, entry.author.id, support_at)) >= needed:
+                pulled[other.id] = other
+        for other in self.retained.values():
+            if other is not cluster and self._related(cluster, other):
                 pulled[other.id] = other
         if not pulled:
             return cluster
         merged = self._merge([cluster, *pulled.values()])
         merged.matches["pulled"] = merged.matches.get("pulled", 0) + len(pulled)
         return merged
+
+    def _related(self, cluster: Cluster, other: Cluster) -> bool:
+        """Two multi-account clusters one account posted into, centroids within the join
+        threshold: one ring whose rewrites paired off separately."""
+        if not other.accounts.keys() & cluster.accounts.keys():
+            return False
+        a, b = cluster.centroid, other.centroid
+        return a is not None and b is not None and a.shape == b.shape \
+            and float(a @ b) >= self.join_threshold
 
     def _merge(self, clusters: list[Cluster]) -> Cluster:
         clusters.sort(key=lambda c: len(c.live), reverse=True)

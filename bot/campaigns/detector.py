@@ -36,8 +36,9 @@ from models.api import ScoreResult
 #: Recent messages remembered per author for the repetition signal.
 HISTORY_PER_AUTHOR = 50
 #: A cluster re-alerts for every new account up to twice ``min_accounts`` (each account of
-#: a small ring matters), then only when its distinct accounts grew by this factor.
-GROWTH = 1.5
+#: a small ring matters), then only when its distinct accounts grew by this factor (merged
+#: clusters grow in steps: 8 accounts at once, 10 a little later, must still be reported).
+GROWTH = 1.25
 #: A message joins a multi-author cluster by its centroid at ``embedding_similarity`` less
 #: this margin (the strict threshold still seeds clusters from pairs of messages).
 JOIN_MARGIN = 0.10

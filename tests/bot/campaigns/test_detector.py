@@ -10,6 +10,7 @@ import numpy as np
 
 from bot.campaigns import CampaignDetector
 from bot.campaigns.clusters import Entry, NearDupIndex
+from bot.campaigns.detector import _next_alert
 from tests.bot.campaigns.helpers import (
     T0,
     basis,
@@ -120,12 +121,12 @@ def test_one_author_repeating_is_spam_not_campaign() -> None:
     assert detector.last_signals["repeat"] == 1.0
 
 
-def test_growth_realerts_only_when_accounts_grow_by_half() -> None:
+def test_growth_realerts_only_when_accounts_grow_by_a_quarter() -> None:
     detector = CampaignDetector()
     alerts = feed(detector, [(event(member(i, age_days=1), LINE, minutes=i), result(basis(0)))
                              for i in range(1, 9)])
-    # Every new account up to 2 x min_accounts (6), then only at 1.5 x growth (9): not 7, 8.
-    assert [len(a.accounts) for a in alerts] == [3, 4, 5, 6]
+    # Every new account up to 2 x min_accounts (6), then only at 1.25 x growth (8): not 7.
+    assert [len(a.accounts) for a in alerts] == [3, 4, 5, 6, 8]
 
 
 def test_old_accounts_with_no_other_signal_stay_under_review_score() -> None:
@@ -386,3 +387,29 @@ def test_kept_posts_are_bounded() -> None:
     assert [e.message_id for e in index.kept] == [6, 7, 8]
     assert index._kept_matrix() is not None
     assert len(index._kept_matrix()[0]) == 3
+
+
+def _split_ring(second_poster: int) -> list:
+    """Accounts 91 and 92 pair on one rewrite, ``second_poster`` and 93 on another whose
+    centroid is 0.72 from the first pair's (each post alone is under 0.70 to it)."""
+    first, second = basis(0), _mix((0, 0.65), (1, 0.76))
+    ring = {i: member(i, age_days=2) for i in (91, 92, 93, 94)}
+    return feed(CampaignDetector(), [
+        (event(ring[91], SPUN[0], minutes=0), result(first)),
+        (event(ring[92], SPUN[1], minutes=2), result(near(first, 5))),
+        (event(ring[second_poster], SPUN[2], minutes=4), result(second)),
+        (event(ring[93], "critics of the admins here get muted sooner or later, every time",
+               minutes=6), result(_mix((0, 0.8), (1, 0.6)))),
+    ])
+
+
+def test_two_pairs_sharing_an_account_on_one_talking_point_merge() -> None:
+    assert [set(a.accounts) for a in _split_ring(91)] == [{91, 92, 93}]
+
+
+def test_pairs_with_no_account_in_common_stay_apart() -> None:
+    assert _split_ring(94) == []
+
+
+def test_a_large_cluster_re_alerts_after_a_quarter_more_accounts() -> None:
+    assert [_next_alert(n, 3) for n in (3, 5, 6, 8, 12)] == [4, 6, 8, 10, 15]
