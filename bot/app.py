@@ -168,13 +168,10 @@ async def create_bot(
     return VigilBot(services, executor=executor, events=events, dev_guild_id=dev_guild_id)
 
 
-def campaign_detector() -> CoordinationDetector | None:
-    """The campaign detector when its package is installed (it is optional)."""
-    try:
-        from bot.campaigns import CampaignDetector
-    except ImportError:
-        log.warning("bot.campaigns is not available; campaign detection is off")
-        return None
+def campaign_detector() -> CoordinationDetector:
+    """The cross-account detector the live bot feeds every message and join."""
+    from bot.campaigns import CampaignDetector
+
     return CampaignDetector()
 
 
