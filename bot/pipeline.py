@@ -13,6 +13,7 @@ from datetime import timedelta
 from bot.cases import CaseService
 from bot.coordination import CoordinationAlert, CoordinationDetector
 from bot.event import MessageEvent
+from bot.flood import FloodTracker
 from bot.policy import Context, MemberHistory, Verdict, decide
 from bot.policy_config import ActionKind, Policy
 from bot.scoring import MicroBatcher
@@ -62,6 +63,7 @@ class ModerationPipeline:
         self._policy = policy
         self.detector = detector
         self.live = live
+        self.flood = FloodTracker()
 
     @property
     def model_version(self) -> str:
@@ -121,7 +123,9 @@ class ModerationPipeline:
             event.guild_id, event.author.id, window, at=event.created_at
         )
         context = Context(parent_toxicity=parent_toxicity, parent_stance=result.parent_stance)
-        verdict = decide(scores, event, MemberHistory(strikes), policy, context, claim_stances)
+        flood = self.flood.observe(event, timedelta(minutes=policy.flood.window_minutes))
+        verdict = decide(scores, event, MemberHistory(strikes), policy, context, claim_stances,
+                         flood)
         await self._record_scores(event, scores, verdict, result, claim_stances, policy)
 
         case = None

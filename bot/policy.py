@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.event import MessageEvent
+from bot.flood import FloodSignals
 from bot.policy_config import Action, ActionKind, LabelRule, Policy
 
 NO_ACTION = Action(kind=ActionKind.NONE)
@@ -97,6 +98,7 @@ def decide(
     policy: Policy,
     context: Context = Context(),
     claim_stances: dict[str, dict[str, float]] | None = None,
+    flood: FloodSignals | None = None,
 ) -> Verdict:
     shadow = is_shadow(policy, event)
     claims = _favoured_claims(policy, claim_stances or {})
@@ -132,6 +134,14 @@ def decide(
             review_hits.append(label)
             reasons.append(f"{label} {score:.2f} >= review {rule.review:.2f}")
 
+    flood_reason = _flood_reason(policy, flood) if flood is not None else None
+    if flood_reason:
+        # Repetition is spam whatever the spam head says about a single copy.
+        act_hits.append(("spam", LabelRule(review=0.0, act=0.0, action=policy.flood.action,
+                                           strike=False)))
+        review_hits = [label for label in review_hits if label != "spam"]
+        reasons.append(flood_reason)
+
     if obfuscated and (act_hits or review_hits):
         reasons.append(f"obfuscated text (evasion {event.text.evasion:.2f})")
 
@@ -142,12 +152,21 @@ def decide(
             action, step_reason = _escalate(policy, action, history.strikes + 1)
             if step_reason:
                 reasons.append(step_reason)
-        labels = tuple(label for label, _ in act_hits) + tuple(review_hits)
+        labels = tuple(dict.fromkeys(label for label, _ in act_hits)) + tuple(review_hits)
         return Verdict(action, Band.ACT, labels, tuple(reasons), shadow, strike, claims)
     if review_hits:
         labels = tuple(review_hits)
         return Verdict(REVIEW, Band.REVIEW, labels, tuple(reasons), shadow, False, claims)
     return Verdict(NO_ACTION, Band.NONE, (), tuple(reasons), shadow, False, claims)
+
+
+def _flood_reason(policy: Policy, flood: FloodSignals) -> str | None:
+    rule = policy.flood
+    if rule.repeats and flood.repeats >= rule.repeats:
+        return f"flood: same message {flood.repeats} times in {rule.window_minutes:g} minutes"
+    if rule.mentions and flood.mentions >= rule.mentions:
+        return f"flood: {flood.mentions} members mentioned in one message"
+    return None
 
 
 def _is_counter_speech(policy: Policy, context: Context) -> bool:

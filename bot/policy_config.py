@@ -178,6 +178,17 @@ class Campaigns(_Strict):
     raid_minutes: float = Field(default=5.0, gt=0)
 
 
+class Flood(_Strict):
+    """One member repeating a message or mass-mentioning: acted on without the models."""
+
+    #: The same message from one member this many times within the window (0 = off).
+    repeats: int = Field(default=4, ge=0)
+    window_minutes: float = Field(default=10.0, gt=0)
+    #: User mentions in one message (0 = off).
+    mentions: int = Field(default=8, ge=0)
+    action: Action = Action(kind=ActionKind.DELETE)
+
+
 class Channels(_Strict):
     """Discord channel and role ids the bot posts to or assigns."""
 
@@ -227,6 +238,7 @@ class Policy(_Strict):
     claims: list[Claim] = Field(default_factory=list)
     context: Context = Context()
     campaigns: Campaigns = Campaigns()
+    flood: Flood = Flood()
     discord: Channels = Channels()
     appeals: Appeals = Appeals()
     model: ModelSpec = ModelSpec()

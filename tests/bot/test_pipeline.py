@@ -129,3 +129,20 @@ async def test_many_messages_score_in_one_batch(
     assert [o.event.id for o in outcomes] == [e.id for e in events]
     assert len(scorer.batches) == 1
     assert len(scorer.batches[0]) == 10
+
+
+async def test_flooding_the_same_line_is_removed_as_spam(
+    services: Services, clock: FrozenClock
+) -> None:
+    outcomes = [
+        await services.pipeline.handle(
+            make_event("join my server pls", id=200 + i, at=clock.now + timedelta(minutes=i))
+        )
+        for i in range(4)
+    ]
+    assert [o.case is None for o in outcomes[:3]] == [True, True, True]
+    last = outcomes[3].case
+    assert last is not None
+    assert last.action == "delete"
+    assert last.labels == ("spam",)
+    assert "flood" in last.reason

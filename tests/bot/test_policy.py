@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.flood import FloodSignals
 from bot.policy import Band, Context, MemberHistory, decide
 from bot.policy_config import ActionKind, Policy, parse_policy
 from tests.conftest import make_event
@@ -160,3 +161,27 @@ def test_obfuscation_noted_in_reasons(policy: Policy) -> None:
     assert verdict.acts
     assert any("obfuscated" in reason for reason in verdict.reasons)
     assert verdict.action.kind is ActionKind.DELETE
+
+
+@pytest.mark.parametrize(
+    ("flood", "action", "reason"),
+    [
+        (FloodSignals(repeats=4), "delete", "same message 4 times"),
+        (FloodSignals(repeats=3), "none", None),
+        (FloodSignals(mentions=8), "delete", "8 members mentioned"),
+        (FloodSignals(mentions=7), "none", None),
+    ],
+)
+def test_flood_rule(policy: Policy, flood: FloodSignals, action: str, reason: str | None) -> None:
+    verdict = decide(scores(), make_event("hello"), MemberHistory(), policy, flood=flood)
+    assert str(verdict.action) == action
+    if reason:
+        assert verdict.labels == ("spam",)
+        assert any(reason in r for r in verdict.reasons)
+        assert not verdict.strike
+
+
+def test_flood_rule_respects_exemptions(policy: Policy) -> None:
+    event = make_event("hello", roles=frozenset({"Moderator"}))
+    verdict = decide(scores(), event, MemberHistory(), policy, flood=FloodSignals(repeats=9))
+    assert verdict.action.kind is ActionKind.NONE

@@ -1,0 +1,44 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.flood import FloodTracker
+from tests.conftest import make_event
+
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+WINDOW = timedelta(minutes=10)
+
+
+def test_repeats_count_same_folded_text_per_author_within_window() -> None:
+    tracker = FloodTracker()
+    texts = ["Buy now!", "buy NOW", "b\u200buy now!!", "something else"]
+    counts = [
+        tracker.observe(make_event(t, id=i, at=T0 + timedelta(minutes=i)), WINDOW).repeats
+        for i, t in enumerate(texts)
+    ]
+    assert counts == [1, 2, 3, 1]
+    other_author = make_event("buy now", id=9, author_id=7, at=T0 + timedelta(minutes=4))
+    assert tracker.observe(other_author, WINDOW).repeats == 1
+
+
+def test_old_messages_leave_the_window() -> None:
+    tracker = FloodTracker()
+    tracker.observe(make_event("spam line", id=1, at=T0), WINDOW)
+    later = make_event("spam line", id=2, at=T0 + timedelta(minutes=11))
+    assert tracker.observe(later, WINDOW).repeats == 1
+
+
+def test_only_user_mentions_count() -> None:
+    event = make_event("<@1> <@!2> <@&3> <#4> @everyone hi", id=1, at=T0)
+    assert FloodTracker().observe(event, WINDOW).mentions == 2
+
+
+def test_idle_authors_are_forgotten(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.flood as flood
+
+    monkeypatch.setattr(flood, "MAX_AUTHORS", 3)
+    tracker = FloodTracker()
+    for author in range(5):
+        tracker.observe(make_event("hi", id=author, author_id=author, at=T0), WINDOW)
+    tracker.observe(make_event("hi", id=99, author_id=99, at=T0 + timedelta(hours=1)), WINDOW)
+    assert len(tracker) == 1
