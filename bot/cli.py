@@ -30,6 +30,10 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--config", type=Path, default=None,
                        help="policy YAML (only its model section is used)")
 
+    calibrate = sub.add_parser("calibrate", help="threshold advice from review decisions")
+    calibrate.add_argument("--db", type=Path, default=None, help="the bot's SQLite file")
+    calibrate.add_argument("--config", type=Path, default=None, help="policy YAML")
+
     sub.add_parser("run", help="connect to Discord (token from VIGIL_TOKEN)")
     return parser
 
@@ -46,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
             return _replay(args, settings)
         if args.command == "score":
             return _score(args, settings)
+        if args.command == "calibrate":
+            return _calibrate(args, settings)
         if args.command == "run":
             from bot.app import run_bot
 
@@ -91,3 +97,27 @@ def _score(args: argparse.Namespace, settings: Settings) -> int:
 
     policy = load_policy(args.config or settings.config_path or DEFAULT_CONFIG)
     return score_stream(sys.stdin, sys.stdout, load_scorer(policy.model))
+
+
+def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.calibrate import advice_table, advise
+    from bot.policy_config import load_policy
+    from bot.storage import open_database
+
+    db_path = args.db or settings.db_path
+    if not Path(db_path).is_file():
+        print(f"no such database: {db_path}", file=sys.stderr)
+        return 2
+    policy = load_policy(args.config or settings.config_path or DEFAULT_CONFIG)
+
+    async def load() -> list:  # type: ignore[type-arg]
+        db = await open_database(db_path)
+        try:
+            return await db.scores.labelled()
+        finally:
+            await db.close()
+
+    records = asyncio.run(load())
+    print(f"{len(records)} messages with a moderator's decision in {db_path}\n")
+    print(advice_table(advise(records, policy)))
+    return 0

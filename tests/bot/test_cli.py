@@ -76,3 +76,22 @@ def test_replay_of_a_missing_transcript_is_a_clear_error(tmp_path: Path) -> None
     result = run("replay", str(tmp_path / "nope.jsonl"))
     assert result.returncode == 2
     assert "no such transcript" in result.stderr
+
+
+async def test_calibrate_reads_review_decisions_from_the_database(tmp_path: Path) -> None:
+    from bot.storage import open_database
+    from tests.bot.test_calibrate import reviewed
+
+    db = await open_database(tmp_path / "bot.db")
+    for i in range(6):
+        await db.scores.save(reviewed(i, 0.8 + 0.01 * i, "remove"))
+    await db.close()
+    result = run("calibrate", "--db", str(tmp_path / "bot.db"))
+    assert result.returncode == 0, result.stderr
+    assert "6 messages with a moderator's decision" in result.stdout
+    toxicity_row = next(line for line in result.stdout.splitlines()
+                        if line.startswith("toxicity"))
+    assert toxicity_row.split()[1:3] == ["6", "6"]
+    missing = run("calibrate", "--db", str(tmp_path / "none.db"))
+    assert missing.returncode == 2
+    assert "no such database" in missing.stderr
