@@ -110,19 +110,24 @@ def summary_table(result: ReplayResult) -> str:
     lines += [f"  {label:<17} {count:>6}" for label, count in flagged.most_common()] or ["  (none)"]
     lines += ["", "actions"]
     lines += [f"  {action:<17} {count:>6}" for action, count in actions.most_common()]
+    def worst_label(o: MessageOutcome) -> str:
+        # The label that fired counts, not e.g. profanity in a message flagged for spam.
+        candidates = o.verdict.labels or tuple(o.scores)
+        return max(candidates, key=lambda k: o.scores.get(k, 0.0), default="toxicity")
+
     top = sorted(
         (o for o in outcomes if o.case is not None),
-        key=lambda o: max(o.scores.values(), default=0.0), reverse=True,
+        key=lambda o: o.scores.get(worst_label(o), 0.0), reverse=True,
     )[:5]
     if top:
         lines += ["", "top cases"]
         for o in top:
             assert o.case is not None
-            worst = max(o.scores, key=lambda k: o.scores[k])
+            worst = worst_label(o)
             text = o.event.text.raw.replace("\n", " ")
             text = text[:57] + "..." if len(text) > 60 else text
             lines.append(f"  #{o.case.number:<4} {o.case.action:<12} {worst} "
-                         f"{o.scores[worst]:.2f}  {o.event.author.name}: {text}")
+                         f"{o.scores.get(worst, 0.0):.2f}  {o.event.author.name}: {text}")
     for alert in result.alerts:
         lines.append(f"  alert: {alert.summary()}")
     return "\n".join(lines)
