@@ -72,6 +72,7 @@ class Backbone:
         path: str | Path | None = None,
         device: str | None = None,
         expected_sha256: str = BACKBONE_SHA256,
+        top: torch.nn.Module | None = None,
     ) -> None:
         self.path = Path(path) if path is not None else default_backbone_path()
         self.sha256 = verify_weights(self.path, expected_sha256)
@@ -81,9 +82,24 @@ class Backbone:
         self.model.eval().to(self.device)
         for p in self.model.parameters():
             p.requires_grad_(False)
+        #: Optional fine-tuned copies of the top layers (``models.partial.TopLayers``): they
+        #: replace the last layer in the head features; the original layers still give the
+        #: sentence embedding and the frozen features.
+        self.top: torch.nn.Module | None = None
+        if top is not None:
+            self.set_top(top)
+
+    def set_top(self, top: torch.nn.Module | None) -> None:
+        """Use fine-tuned top layers for the head features (None: frozen features only)."""
+        if top is not None:
+            top.eval().to(self.device)
+            for p in top.parameters():
+                p.requires_grad_(False)
+        self.top = top
 
     @torch.inference_mode()
-    def _encode_chunk(self, texts: list[str]) -> torch.Tensor:
+    def _encode_chunk(self, texts: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
+        """(features, frozen features); identical when there is no tuned top."""
         enc = self.tokenizer(
             texts, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt"
         ).to(self.device)
@@ -93,15 +109,27 @@ class Backbone:
         # Masked mean: padding tokens contribute nothing, so batching cannot change a row.
         last = (out.hidden_states[-1] * mask).sum(1) / denom
         mid = (out.hidden_states[MID_LAYER] * mask).sum(1) / denom
-        return torch.cat([last, mid], dim=1).float().cpu()
+        frozen = torch.cat([last, mid], dim=1).float().cpu()
+        if self.top is None:
+            return frozen, frozen
+        from models.partial import N_FROZEN
 
-    def encode(
+        tuned = self.top(out.hidden_states[N_FROZEN], enc["attention_mask"])
+        tuned = (tuned * mask).sum(1) / denom
+        return torch.cat([tuned, mid], dim=1).float().cpu(), frozen
+
+    def encode_both(
         self, texts: Sequence[str], batch_size: int = 64, progress: bool = False
-    ) -> np.ndarray:
-        """Features (n, FEATURE_DIM) float32, in input order; batches sorted by length."""
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(head features, frozen features), each (n, FEATURE_DIM) float32, in input order.
+
+        Frozen features are [mean last layer, mean hidden_states[MID_LAYER]] of the untouched
+        backbone; with no tuned top, both arrays are the same.
+        """
         texts = [t if t.strip() else "[empty]" for t in texts]
         order = np.argsort([len(t) for t in texts], kind="stable")
         out = np.zeros((len(texts), FEATURE_DIM), dtype=np.float32)
+        frozen = out if self.top is None else np.zeros_like(out)
         starts = range(0, len(texts), batch_size)
         if progress:
             from tqdm import tqdm
@@ -109,8 +137,17 @@ class Backbone:
             starts = tqdm(starts, desc="encode", unit="batch")
         for s in starts:
             idx = order[s : s + batch_size]
-            out[idx] = self._encode_chunk([texts[i] for i in idx]).numpy()
-        return out
+            feats, fz = self._encode_chunk([texts[i] for i in idx])
+            out[idx] = feats.numpy()
+            if self.top is not None:
+                frozen[idx] = fz.numpy()
+        return out, frozen
+
+    def encode(
+        self, texts: Sequence[str], batch_size: int = 64, progress: bool = False
+    ) -> np.ndarray:
+        """Head features (n, FEATURE_DIM) float32, in input order; batches sorted by length."""
+        return self.encode_both(texts, batch_size, progress)[0]
 
 
 def sentence_embedding(features: np.ndarray) -> np.ndarray:

@@ -20,7 +20,7 @@ import torch
 from models import weights_io
 from models.api import LABELS, STANCES, ScoreRequest
 from models.backbone import Backbone
-from models.data.build import load_corpus
+from models.data.build import Corpus, load_corpus
 from models.data.common import HX3_CLASSES, default_data_dir
 from models.features import DEFAULT_CACHE, FeatureStore, fill_store
 from models.metrics import bootstrap_ci, macro_f1, prf, reliability, roc_auc
@@ -67,7 +67,11 @@ def multiclass(
     }
 
 
-def evaluate_dev(heads, meta: dict, corpus, store: FeatureStore) -> dict[str, Any]:
+def evaluate_dev(
+    heads, meta: dict, corpus, store: FeatureStore, stance_store: FeatureStore | None = None
+) -> dict[str, Any]:
+    """``store``: head features; ``stance_store``: frozen features for stance (default: store)."""
+    stance_store = stance_store or store
     thr = meta["thresholds"]
     dev = [e for e in corpus.singles if e.split == "dev"]
     x = torch.from_numpy(store.get([e.text for e in dev]))
@@ -137,8 +141,8 @@ def evaluate_dev(heads, meta: dict, corpus, store: FeatureStore) -> dict[str, An
     )
     # Stance.
     pairs = [p for p in corpus.pairs if p.split == "dev"]
-    u = torch.from_numpy(store.get([p.parent for p in pairs]))
-    v = torch.from_numpy(store.get([p.text for p in pairs]))
+    u = torch.from_numpy(stance_store.get([p.parent for p in pairs]))
+    v = torch.from_numpy(stance_store.get([p.text for p in pairs]))
     with torch.no_grad():
         sp = (heads.stance(u, v) + heads.stance.bias_adjust).argmax(1).numpy()
     sy = np.array([p.stance for p in pairs])
@@ -274,8 +278,19 @@ def main(argv: list[str] | None = None) -> None:
     res: dict[str, Any] = {"version": scorer.version}
     if not args.checks_only:
         corpus = load_corpus(args.data_dir)
-        store = fill_store(FeatureStore(Backbone(), args.cache_dir), corpus)
-        res["dev"] = evaluate_dev(scorer.heads, scorer.meta, corpus, store)
+        frozen = fill_store(FeatureStore(Backbone(), args.cache_dir), corpus)
+        store = frozen
+        if scorer.backbone.top is not None:
+            # Tuned head features: only the dev split is needed (and encoded, once per top).
+            dev = Corpus(
+                [e for e in corpus.singles if e.split == "dev"],
+                [p for p in corpus.pairs if p.split == "dev"],
+            )
+            tuned = FeatureStore(
+                scorer.backbone, args.cache_dir, variant=f"top{scorer.meta['top']['sha256'][:12]}"
+            )
+            store = fill_store(tuned, dev)
+        res["dev"] = evaluate_dev(scorer.heads, scorer.meta, corpus, store, frozen)
     if CHECKS.is_file():
         res["checks"] = run_checks(scorer)
     args.out.mkdir(parents=True, exist_ok=True)

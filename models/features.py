@@ -24,10 +24,12 @@ class FeatureStore:
         backbone: Backbone | None,
         cache_dir: Path = DEFAULT_CACHE,
         backbone_sha: str | None = None,
+        variant: str = "",
     ) -> None:
         self.backbone = backbone
         sha = backbone_sha or (backbone.sha256 if backbone else "none")
-        self.dir = Path(cache_dir) / f"{sha[:16]}-L{MID_LAYER}-T{MAX_TOKENS}"
+        name = f"{sha[:16]}-L{MID_LAYER}-T{MAX_TOKENS}" + (f"-{variant}" if variant else "")
+        self.dir = Path(cache_dir) / name
         self.dir.mkdir(parents=True, exist_ok=True)
         self._index: dict[str, int] = {}
         self._blocks: list[np.ndarray] = []

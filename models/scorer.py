@@ -54,19 +54,21 @@ class VigilScorer:
         self._lock = threading.Lock()
 
     # -- features -------------------------------------------------------------------------
-    def _features(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
-        """Features for each distinct cleaned text; configured claims are cached."""
+    def _features(self, texts: Sequence[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """(head features, frozen features) per distinct cleaned text; claims are cached."""
         todo = sorted({t for t in texts if t not in self._claims})
-        out: dict[str, np.ndarray] = {}
+        out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         if todo:
-            feats = self.backbone.encode(todo)
-            out.update(zip(todo, feats, strict=True))
+            feats, frozen = self.backbone.encode_both(todo)
+            out.update(zip(todo, zip(feats, frozen, strict=True), strict=True))
         for t in texts:
             if t in self._claims:
                 out[t] = self._claims[t]
         return out
 
-    def _remember_claims(self, feats: Mapping[str, np.ndarray], claims: set[str]) -> None:
+    def _remember_claims(
+        self, feats: Mapping[str, tuple[np.ndarray, np.ndarray]], claims: set[str]
+    ) -> None:
         with self._lock:
             for c in claims:
                 self._claims[c] = feats[c]
@@ -86,27 +88,30 @@ class VigilScorer:
         feats = self._features(texts + [p for p in parents if p is not None] + sorted(claims))
         self._remember_claims(feats, claims)
 
-        x = torch.from_numpy(np.stack([feats[t] for t in texts]))
+        x = torch.from_numpy(np.stack([feats[t][0] for t in texts]))
+        # Stance reads the frozen features (they are also the head features unless a tuned
+        # top is loaded); the embedding is always the untouched all-MiniLM-L6-v2 one.
+        xf = torch.from_numpy(np.stack([feats[t][1] for t in texts]))
         logits, _ = self.heads.message(x)
         probs = self.heads.calib(logits)
-        embeddings = sentence_embedding(x.numpy())
+        embeddings = sentence_embedding(xf.numpy())
 
         with_parent = [i for i, p in enumerate(parents) if p is not None]
         parent_stance: dict[int, dict[str, float]] = {}
         if with_parent:
-            xp = torch.from_numpy(np.stack([feats[parents[i]] for i in with_parent]))
-            xm = x[with_parent]
+            xp = torch.from_numpy(np.stack([feats[parents[i]][0] for i in with_parent]))
+            xpf = torch.from_numpy(np.stack([feats[parents[i]][1] for i in with_parent]))
             if self.use_context:
-                ctx_logit = self.heads.context(xm, xp, logits[with_parent, _TOX])
+                ctx_logit = self.heads.context(x[with_parent], xp, logits[with_parent, _TOX])
                 probs[with_parent, _TOX] = self.heads.ctx_calib(ctx_logit.unsqueeze(1))[:, 0]
-            st = self._stance(xp, xm)
+            st = self._stance(xpf, xf[with_parent])
             parent_stance = {i: st[k] for k, i in enumerate(with_parent)}
 
         pairs = [(i, t) for i, ts in enumerate(targets) for t in ts]
         target_stance: list[list[dict[str, float]]] = [[] for _ in requests]
         if pairs:
-            u = torch.from_numpy(np.stack([feats[t] for _, t in pairs]))
-            st = self._stance(u, x[[i for i, _ in pairs]])
+            u = torch.from_numpy(np.stack([feats[t][1] for _, t in pairs]))
+            st = self._stance(u, xf[[i for i, _ in pairs]])
             for (i, _), s in zip(pairs, st, strict=True):
                 target_stance[i].append(s)
 
@@ -137,6 +142,14 @@ def load_default_scorer(
     if meta["backbone"]["sha256"] != BACKBONE_SHA256:
         raise RuntimeError("heads were trained on a different backbone than the pinned one")
     backbone = Backbone(device=device)
+    if meta.get("top"):
+        # Fine-tuned copies of the top encoder layers (models.partial); the original layers
+        # stay in the backbone for the sentence embedding and the stance features.
+        backbone.set_top(
+            weights_io.load_top(
+                backbone, meta["top"], Path(weights_dir) if weights_dir else weights_io.WEIGHTS_DIR
+            )
+        )
     # Heads stay on the CPU: they are tiny, and the backbone hands back CPU features.
     return VigilScorer(backbone, heads, meta)
 

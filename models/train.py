@@ -42,7 +42,7 @@ from models.heads import Calibration, MessageHeads, StanceHead, VigilHeads
 from models.metrics import best_threshold, macro_f1
 
 log = logging.getLogger(__name__)
-VERSION = "1.1.0"
+VERSION = "1.2.0"
 #: Extra weight of annotated non-toxic messages that mention a protected group.
 BENIGN_IDENTITY_WEIGHT = 2.0
 #: Loss weight of heuristic labels (models.data.weak) relative to annotated ones.
@@ -345,6 +345,70 @@ def train_stance(
     }
 
 
+class TunedStore:
+    """Head features with the fine-tuned top: [tuned last-layer mean, frozen mid mean]."""
+
+    def __init__(self, texts: list[str], tuned: np.ndarray, frozen: FeatureStore) -> None:
+        self._row = {t: i for i, t in enumerate(texts)}
+        self._tuned = tuned
+        self._frozen = frozen
+
+    def get(self, texts: list[str]) -> np.ndarray:
+        from models.backbone import HIDDEN
+
+        mid = self._frozen.get(texts)[:, HIDDEN:]
+        last = self._tuned[[self._row[t] for t in texts]]
+        return np.concatenate([last, mid], axis=1).astype(np.float32)
+
+
+def partial_finetune(
+    args: argparse.Namespace,
+    backbone: Backbone,
+    store: FeatureStore,
+    tr: list[Example],
+    ca: list[Example],
+) -> tuple[TunedStore, dict[str, object]]:
+    """Fine-tune copies of encoder layers 5-6 jointly with one message head (models.partial).
+
+    Layer-4 token states of every train/calib text and parent are cached once (fp16, 64
+    tokens); returns a store of tuned head features and the saved top's metadata.
+    """
+    import time
+
+    from models import partial
+
+    texts = sorted({e.text for e in tr + ca} | {e.parent for e in tr + ca if e.parent})
+    tokens, offsets = partial.cache_layer4(backbone, texts)
+    row = {t: i for i, t in enumerate(texts)}
+    seed_all(args.seed)
+    top = partial.TopLayers(backbone.model.encoder.layer)
+    t0 = time.perf_counter()
+    info = partial.finetune_top(
+        top,
+        tokens,
+        offsets,
+        np.array([row[e.text] for e in tr]),
+        single_table(tr, store),
+        np.array([row[e.text] for e in ca]),
+        single_table(ca, store),
+        epochs=args.partial_epochs,
+        seed=args.seed,
+        lr_top=args.partial_lr,
+    )
+    info["train_seconds"] = round(time.perf_counter() - t0, 1)
+    log.info("partial fine-tune: %s", info)
+    tuned = partial.top_features_rows(top, tokens, offsets, np.arange(len(texts)))
+    meta = weights_io.save_top(top, args.out)
+    meta.update(
+        layers=[partial.N_FROZEN + 1, 6],
+        train_tokens=partial.TRAIN_TOKENS,
+        epochs=args.partial_epochs,
+        lr=args.partial_lr,
+        log=info,
+    )
+    return TunedStore(texts, tuned, store), meta
+
+
 def data_hash(corpus: Corpus) -> str:
     h = hashlib.sha256()
     for e in corpus.singles:
@@ -365,6 +429,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", type=Path, default=weights_io.WEIGHTS_DIR)
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--epochs", type=int, default=30)
+    ap.add_argument(
+        "--mode",
+        choices=("frozen", "partial"),
+        default="partial",
+        help="frozen: heads on frozen features; partial: also fine-tune encoder layers 5-6",
+    )
+    ap.add_argument("--partial-epochs", type=int, default=2)
+    ap.add_argument("--partial-lr", type=float, default=1e-4)
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     torch.set_num_threads(2)
@@ -372,14 +444,20 @@ def main(argv: list[str] | None = None) -> None:
     seed_all(args.seed)
 
     corpus = load_corpus(args.data_dir)
-    store = fill_store(FeatureStore(Backbone(), args.cache_dir), corpus)
+    backbone = Backbone()
+    # ``store``: frozen features (stance always reads these); ``head_store``: features the
+    # message and context heads read (the same unless the top layers are fine-tuned).
+    store = fill_store(FeatureStore(backbone, args.cache_dir), corpus)
     singles = list(corpus.singles)
     tr = [e for e in singles if role_of_single(e) == "train"]
     ca = [e for e in singles if role_of_single(e) == "calib"]
     log.info("message examples: train %d, calib %d", len(tr), len(ca))
 
     heads = VigilHeads()
-    tr_t, ca_t = single_table(tr, store), single_table(ca, store)
+    head_store, top_meta = store, None
+    if args.mode == "partial":
+        head_store, top_meta = partial_finetune(args, backbone, store, tr, ca)
+    tr_t, ca_t = single_table(tr, head_store), single_table(ca, head_store)
     msg_info = {}
     for k, member in enumerate(heads.message.members):
         seed_all(args.seed + k)
@@ -402,7 +480,7 @@ def main(argv: list[str] | None = None) -> None:
     seed_all(args.seed)
     ctx_tr = [e for e in tr if e.source == "toxichat" and e.parent]
     ctx_ca = [e for e in ca if e.source == "toxichat" and e.parent]
-    ctx_info = train_context(heads, store, ctx_tr, ctx_ca, args.epochs, args.seed)
+    ctx_info = train_context(heads, head_store, ctx_tr, ctx_ca, args.epochs, args.seed)
 
     seed_all(args.seed)
     pairs_tr = [p for p in corpus.pairs if role_of_pair(p) == "train"]
@@ -441,6 +519,15 @@ def main(argv: list[str] | None = None) -> None:
             "stance": stance_info,
         },
     }
+    if top_meta is not None:
+        meta["top"] = top_meta
+        meta["features"]["pooling"] = (
+            "attention-masked mean of the fine-tuned top layers 5-6 (models.partial) "
+            f"++ hidden_states[{MID_LAYER}]; stance: frozen last layer ++ "
+            f"hidden_states[{MID_LAYER}]"
+        )
+    elif (args.out / weights_io.TOP_FILE).is_file():
+        (args.out / weights_io.TOP_FILE).unlink()  # a frozen run must not leave a stale top
     path = weights_io.save(heads, meta, args.out)
     log.info("saved %s (%.1f KiB)", path, path.stat().st_size / 1024)
 

@@ -7,12 +7,43 @@ import json
 from pathlib import Path
 from typing import Any
 
+import torch
 from safetensors.torch import load_file, save_file
 
 from models.heads import VigilHeads
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 STEM = "vigil-heads"
+TOP_FILE = "vigil-top.safetensors"
+
+
+def save_top(top: torch.nn.Module, out_dir: Path = WEIGHTS_DIR) -> dict[str, Any]:
+    """Save fine-tuned top encoder layers as fp16 safetensors; returns their metadata."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / TOP_FILE
+    state = {
+        k: v.detach().to(torch.float16).contiguous().clone() for k, v in top.state_dict().items()
+    }
+    save_file(state, str(path), metadata={"format": "pt"})
+    return {
+        "file": TOP_FILE,
+        "dtype": "float16",
+        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+    }
+
+
+def load_top(backbone, meta: dict[str, Any], weights_dir: Path = WEIGHTS_DIR) -> torch.nn.Module:
+    """TopLayers built from ``backbone``'s layers with the saved fine-tuned weights."""
+    from models.partial import TopLayers
+
+    path = Path(weights_dir) / meta["file"]
+    actual = hashlib.sha256(path.read_bytes()).hexdigest()
+    if actual != meta["sha256"]:
+        raise RuntimeError(f"{path} does not match its metadata (sha256 {actual})")
+    top = TopLayers(backbone.model.encoder.layer)
+    state = {k: v.to(torch.float32) for k, v in load_file(str(path)).items()}
+    top.load_state_dict(state)
+    return top.eval()
 
 
 def save(heads: VigilHeads, meta: dict[str, Any], out_dir: Path = WEIGHTS_DIR) -> Path:

@@ -107,3 +107,30 @@ def test_batch_equals_single(scorer) -> None:
 
 def test_empty_batch(scorer) -> None:
     assert scorer.score_batch([]) == []
+
+
+def test_embedding_is_the_plain_backbone_embedding(scorer) -> None:
+    """The campaign detector's thresholds are calibrated on the untouched MiniLM embedding."""
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    from models.backbone import MAX_TOKENS, default_backbone_path
+    from models.data.common import clean_text
+
+    texts = ["hello there", "you are all idiots and I will report you " * 3, "gg wp"]
+    path = str(default_backbone_path())
+    tok = AutoTokenizer.from_pretrained(path, local_files_only=True)
+    model = AutoModel.from_pretrained(path, local_files_only=True).eval()
+    enc = tok(
+        [clean_text(t) for t in texts],
+        padding=True,
+        truncation=True,
+        max_length=MAX_TOKENS,
+        return_tensors="pt",
+    )
+    with torch.no_grad():
+        h = model(**enc).last_hidden_state
+    m = enc["attention_mask"].unsqueeze(-1).float()
+    ref = torch.nn.functional.normalize((h * m).sum(1) / m.sum(1), dim=-1).numpy()
+    got = np.stack([r.embedding for r in scorer.score_batch([ScoreRequest(t) for t in texts])])
+    assert np.allclose(got, ref, atol=1e-5)
