@@ -239,6 +239,17 @@ _DOLLAR_START_RE = re.compile(r"\$(?=[A-Za-z]{2,}$)(?![A-Z]+$)")
 _NUMERONYMS = frozenset({"i18n", "l10n", "a11y", "o11y", "g11n", "m17n", "p13n", "c14n", "s11n"})
 
 _TRIPLE_RE = re.compile(r"(.)\1\1", re.DOTALL)  # cheap pre-check for the squash below
+
+#: Chat shorthand the English-trained models read poorly ("kys" is "kill yourself").
+#: Spelled out in ``text``; not evasion, so it does not count toward ``evasion``.
+_SHORTHAND = {
+    "u": "you", "ur": "your", "ya": "you", "kys": "kill yourself", "stfu": "shut the fuck up",
+    "gtfo": "get the fuck out", "wtf": "what the fuck", "ffs": "for fuck's sake",
+    "ppl": "people", "bc": "because", "idc": "I don't care", "idk": "I don't know",
+    "nvm": "never mind", "smh": "shaking my head", "tbh": "to be honest", "pls": "please",
+    "plz": "please", "thx": "thanks", "ty": "thank you",
+}
+_SHORTHAND_RE = re.compile(r"(?<![\w'@#:<])(?i:" + "|".join(_SHORTHAND) + r")(?![\w'@:>])")
 _SQUASH_RE = re.compile(r"([^\W\d_])\1{2,}")
 _APOSTROPHE_RE = re.compile("['\u2018\u2019\u02bc`\u00b4]")
 _WORD_RE = re.compile(r"[^\W_]+")
@@ -296,6 +307,15 @@ def _fold_leet_token(match: re.Match[str]) -> str:
             continue
         out.append(sub.upper() if upper else sub)
     return "".join(out)
+
+
+def _expand_shorthand(match: re.Match[str]) -> str:
+    word = match.group()
+    if word.islower():
+        return _SHORTHAND[word]
+    if word.isupper() and len(word) > 1:  # "STFU"; but not "U" the letter or "Ur" the city
+        return _SHORTHAND[word.lower()].upper()
+    return word
 
 
 def _join_separated(match: re.Match[str]) -> tuple[str, int]:
@@ -433,6 +453,7 @@ def _normalize(raw: str) -> NormalizedText:
             edits += _differing(before, work)
     if _TRIPLE_RE.search(work):
         work = _SQUASH_RE.sub(r"\1\1", work)
+    work = _SHORTHAND_RE.sub(_expand_shorthand, work)
 
     if tokens:
         parts = work.split(_PLACEHOLDER)

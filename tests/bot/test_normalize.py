@@ -149,7 +149,7 @@ def test_leetspeak_inside_words(raw: str, text: str) -> None:
         "!ban @bob",
         "hi!!! wow!",
         "I am a cat",
-        "u r a bot",
+        "R is a language",
         "e.g. this, i.e. that, at 9 a.m.",
         "good food, cool moon",
     ],
@@ -169,7 +169,7 @@ def test_plain_text_and_numbers_untouched(raw: str) -> None:
         ("f_u_c_k", "fuck"),
         ("f*u*c*k", "fuck"),
         ("f . u . c . k", "fuck"),
-        ("k.y.s", "kys"),
+        ("k.y.s", "kill yourself"),
         ("s.h.1.t", "shit"),  # joined, then leet-folded
         ("U.S.A. is great", "USA. is great"),
         ("f**u**ck", "fuck"),  # markdown bold inside a word
@@ -449,3 +449,23 @@ def test_text_is_a_fixed_point(raw: str) -> None:
     # Normalising twice changes nothing, so edits re-scored from ``text`` stay stable.
     once = normalize(raw).text
     assert normalize(once).text == once
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        ("ur such a stupid idiot lol", "your such a stupid idiot lol"),
+        ("kys loser nobody likes u", "kill yourself loser nobody likes you"),
+        ("STFU now", "SHUT THE FUCK UP now"),
+        ("ty 4 the help", "thank you 4 the help"),
+        ("I like Ur (the city)", "I like Ur (the city)"),
+        ("Plan U is fine", "Plan U is fine"),
+        ("email u@x.com", "email u@x.com"),
+        ("see youtube.com/u/abc", "see youtube.com/u/abc"),
+        ("don't u dare", "don't you dare"),
+    ],
+)
+def test_chat_shorthand_is_spelled_out_without_counting_as_evasion(raw: str, text: str) -> None:
+    result = normalize(raw)
+    assert result.text == text
+    assert result.evasion == 0.0
