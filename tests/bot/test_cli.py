@@ -40,7 +40,8 @@ def test_score_prints_one_line_per_input_with_the_contract_shape() -> None:
     assert "stance" not in records[0]
     assert "stance" not in records[1]
     assert set(records[2]["stance"]) == {"agree", "disagree", "neutral"}
-    assert records[0]["scores"]["toxicity"] > records[1]["scores"]["toxicity"] + 0.5
+    # The contract test only checks the direction; tests/models holds the quality margins.
+    assert records[0]["scores"]["toxicity"] > records[1]["scores"]["toxicity"] + 0.3
     assert records[2]["stance"]["agree"] > records[2]["stance"]["disagree"]
     assert records[3]["stance"]["disagree"] > records[3]["stance"]["agree"]
 
