@@ -57,7 +57,7 @@ class AppealModal(discord.ui.Modal):
         except AppealError as exc:
             await say(interaction, f"Your appeal could not be filed: {exc}.")
             return
-        case = await bot.review.get(appeal.case_id)
+        case = await bot.review.get(appeal.case_id, self.guild_id)
         await interaction.response.send_message(
             f"Your appeal of case #{self.number} was sent to the moderators. "
             "You will get their decision here.",

@@ -132,8 +132,13 @@ class ReviewService:
 
     # -------------------------------------------------------------- look-ups
 
-    async def get(self, case_id: int) -> Case | None:
-        return await self.db.cases.get(case_id)
+    async def get(self, case_id: int, guild_id: int | None) -> Case | None:
+        """The case, only if it belongs to ``guild_id``: a button click from another server
+        (or from a DM, ``guild_id`` None) must never reach it."""
+        case = await self.db.cases.get(case_id)
+        if case is None or guild_id is None or case.guild_id != guild_id:
+            return None
+        return case
 
     async def by_number(self, guild_id: int, number: int) -> Case | None:
         return await self.db.cases.by_number(guild_id, number)

@@ -53,8 +53,8 @@ class AlertButton(
             await say(interaction, "You need the Moderate Members permission for that.")
             return
         bot = vigil(interaction)
-        case = await bot.review.get(self.case_id)
-        if case is None or interaction.guild is None or case.guild_id != interaction.guild.id:
+        case = await bot.review.get(self.case_id, interaction.guild_id)
+        if case is None:
             await say(interaction, "That alert does not exist in this server.")
             return
         await interaction.response.defer()

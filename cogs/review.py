@@ -67,8 +67,8 @@ class ReviewButton(
             name = permission.replace("_", " ").title()
             await say(interaction, f"You need the {name} permission for that.")
             return
-        case = await bot.review.get(self.case_id)
-        if case is None or interaction.guild is None or case.guild_id != interaction.guild.id:
+        case = await bot.review.get(self.case_id, interaction.guild_id)
+        if case is None:
             await say(interaction, "That case does not exist in this server.")
             return
         if self.decision in (ReviewDecision.TIMEOUT, ReviewDecision.BAN):
