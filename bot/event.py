@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -57,10 +58,19 @@ class MessageEvent:
         author: AuthorFacts,
         content: str,
         created_at: datetime,
-        **extra: object,
+        reply_to_id: int | None = None,
+        parent_text: str | None = None,
+        parent_author_id: int | None = None,
+        attachments: int = 0,
+        embeds: int = 0,
+        channel_keys: Iterable[str] = (),
+        edited: bool = False,
+        jump_url: str | None = None,
     ) -> MessageEvent:
-        """Build an event from raw content, normalising the text once here."""
-        keys = frozenset({str(channel_id)}) | frozenset(extra.pop("channel_keys", ()) or ())  # type: ignore[arg-type]
+        """Build an event from raw content, normalising the text once here.
+
+        The channel id is always one of ``channel_keys``, so policy keys by id always match.
+        """
         return cls(
             id=id,
             guild_id=guild_id,
@@ -68,8 +78,14 @@ class MessageEvent:
             author=author,
             text=normalize(content),
             created_at=created_at,
-            channel_keys=keys,
-            **extra,  # type: ignore[arg-type]
+            reply_to_id=reply_to_id,
+            parent_text=parent_text,
+            parent_author_id=parent_author_id,
+            attachments=attachments,
+            embeds=embeds,
+            channel_keys=frozenset({str(channel_id), *channel_keys}),
+            edited=edited,
+            jump_url=jump_url,
         )
 
 

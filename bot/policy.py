@@ -52,7 +52,7 @@ class Verdict:
 
     @property
     def acts(self) -> bool:
-        return self.band is Band.ACT and self.action.kind not in (ActionKind.NONE,)
+        return self.band is Band.ACT and self.action.kind is not ActionKind.NONE
 
     @property
     def needs_case(self) -> bool:
