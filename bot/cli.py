@@ -103,6 +103,7 @@ def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
     from bot.calibrate import advice_table, advise
     from bot.policy_config import load_policy
     from bot.storage import open_database
+    from bot.storage.records import MessageScore
 
     db_path = args.db or settings.db_path
     if not Path(db_path).is_file():
@@ -110,7 +111,7 @@ def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     policy = load_policy(args.config or settings.config_path or DEFAULT_CONFIG)
 
-    async def load() -> list:  # type: ignore[type-arg]
+    async def load() -> list[MessageScore]:
         db = await open_database(db_path)
         try:
             return await db.scores.labelled()

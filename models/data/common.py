@@ -6,6 +6,7 @@ import hashlib
 import html
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,3 +82,9 @@ def default_data_dir() -> Path:
     if env:
         return Path(env)
     return Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
+def word_matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    """A case-insensitive whole-word test for any of ``patterns`` (regex fragments)."""
+    compiled = re.compile(r"\b(" + "|".join(patterns) + r")\b", re.IGNORECASE)
+    return lambda text: compiled.search(text) is not None

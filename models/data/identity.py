@@ -6,7 +6,7 @@ mention a protected group are the counter-evidence, so training counts them more
 
 from __future__ import annotations
 
-import re
+from models.data.common import word_matcher
 
 _TERMS = (
     r"gays?",
@@ -45,8 +45,8 @@ _TERMS = (
     r"chinese",
     r"native americans?",
 )
-_PATTERN = re.compile(r"\b(" + "|".join(_TERMS) + r")\b", re.IGNORECASE)
+_MATCHES = word_matcher(_TERMS)
 
 
 def mentions_identity(text: str) -> bool:
-    return _PATTERN.search(text) is not None
+    return _MATCHES(text)

@@ -7,7 +7,7 @@ listed: they are identity attacks, learned from the hate corpora.
 
 from __future__ import annotations
 
-import re
+from models.data.common import word_matcher
 
 _STEMS = (
     r"fuck\w*",
@@ -47,8 +47,8 @@ _STEMS = (
     r"titties",
     r"fml",
 )
-_PATTERN = re.compile(r"\b(" + "|".join(_STEMS) + r")\b", re.IGNORECASE)
+_MATCHES = word_matcher(_STEMS)
 
 
 def is_profane(text: str) -> bool:
-    return _PATTERN.search(text) is not None
+    return _MATCHES(text)
