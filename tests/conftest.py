@@ -10,6 +10,7 @@ import pytest
 
 from bot.event import AuthorFacts, MessageEvent
 from bot.policy_config import Policy, PolicyHolder, load_policy
+from bot.services import Services, build_services
 from bot.settings import DEFAULT_CONFIG
 from bot.storage import Database, open_database
 from tests.fakes import FakeScorer, FrozenClock, RecordingExecutor
@@ -45,6 +46,18 @@ def scorer() -> FakeScorer:
 @pytest.fixture
 def executor() -> RecordingExecutor:
     return RecordingExecutor()
+
+
+@pytest.fixture
+async def services(
+    tmp_path: Path, policy_holder: PolicyHolder, scorer: FakeScorer,
+    executor: RecordingExecutor, clock: FrozenClock,
+) -> AsyncIterator[Services]:
+    """The core services on a real SQLite file, with the fake scorer and recording executor."""
+    built = await build_services(db_path=tmp_path / "v.db", policy=policy_holder, scorer=scorer,
+                                 executor=executor, clock=clock, max_wait=0.001)
+    yield built
+    await built.close()
 
 
 def make_event(

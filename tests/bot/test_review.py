@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 
-from bot.policy_config import PolicyHolder
 from bot.review import ReviewDecision, ReviewError, ReviewService
-from bot.services import Services, build_services
+from bot.services import Services
 from bot.storage.records import CaseStatus
 from tests.conftest import make_event
-from tests.fakes import FakeScorer, FrozenClock, RecordingExecutor
-
-
-@pytest.fixture
-async def services(
-    tmp_path: Path, policy_holder: PolicyHolder, scorer: FakeScorer,
-    executor: RecordingExecutor, clock: FrozenClock,
-) -> AsyncIterator[Services]:
-    built = await build_services(db_path=tmp_path / "v.db", policy=policy_holder, scorer=scorer,
-                                 executor=executor, clock=clock, max_wait=0.001)
-    yield built
-    await built.close()
+from tests.fakes import RecordingExecutor
 
 
 @pytest.fixture
