@@ -112,9 +112,7 @@ class Backbone:
         frozen = torch.cat([last, mid], dim=1).float().cpu()
         if self.top is None:
             return frozen, frozen
-        from models.partial import N_FROZEN
-
-        tuned = self.top(out.hidden_states[N_FROZEN], enc["attention_mask"])
+        tuned = self.top(out.hidden_states[self.top.first], enc["attention_mask"])
         tuned = (tuned * mask).sum(1) / denom
         return torch.cat([tuned, mid], dim=1).float().cpu(), frozen
 

@@ -1,8 +1,9 @@
-"""Partial fine-tuning of the top of the encoder (layers 5-6 of all-MiniLM-L6-v2).
+"""Fine-tuning of the top of the encoder (all-MiniLM-L6-v2 layers ``first + 1`` to 6).
 
-The bottom ``N_FROZEN`` layers stay frozen: their per-token output for every training text
-is computed once and cached (fp16, flat token matrix + lengths), so training only runs the
-two top layers (copies; the original layers stay untouched for the sentence embedding).
+The bottom ``first`` layers stay frozen: their per-token output for every training text is
+computed once and cached (fp16, flat token matrix + lengths), so training only runs the
+tuned layers (copies; the original layers stay untouched for the sentence embedding).
+``first = 0`` tunes every transformer layer (only the embeddings stay frozen).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from torch import nn
 
 log = logging.getLogger(__name__)
 
-#: Frozen transformer layers below the tuned top (hidden_states[N_FROZEN] is cached).
+#: Default count of frozen transformer layers below the tuned top (v1.2-v1.3 tuned 5-6).
 N_FROZEN = 4
 #: Tokens kept per text when caching / fine-tuning (inference uses backbone.MAX_TOKENS).
 TRAIN_TOKENS = 64
@@ -36,16 +37,20 @@ def masked_mean(h: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
 
 
 class TopLayers(nn.Module):
-    """Trainable copies of the encoder layers above N_FROZEN."""
+    """Trainable copies of the encoder layers above the first ``first`` (frozen) ones."""
 
-    def __init__(self, encoder_layers: nn.ModuleList) -> None:
+    def __init__(self, encoder_layers: nn.ModuleList, first: int = N_FROZEN) -> None:
         super().__init__()
-        self.layers = copy.deepcopy(encoder_layers[N_FROZEN:])
+        if not 0 <= first < len(encoder_layers):
+            raise ValueError(f"first must be in [0, {len(encoder_layers) - 1}], got {first}")
+        #: Index into hidden_states of the input this top reads (0 = embedding output).
+        self.first = first
+        self.layers = copy.deepcopy(encoder_layers[first:])
         for p in self.parameters():
             p.requires_grad_(True)
 
     def forward(self, h: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        """Per-token output of the top layers for hidden_states[N_FROZEN] ``h``."""
+        """Per-token output of the top layers for hidden_states[self.first] ``h``."""
         add = additive_mask(mask, h.dtype)
         for layer in self.layers:
             out = layer(h, attention_mask=add)
@@ -53,13 +58,19 @@ class TopLayers(nn.Module):
         return h
 
 
-def truncated_model(model: nn.Module) -> nn.Module:
-    """Shallow copy of a BertModel that stops after N_FROZEN layers (shares weights)."""
-    m = copy.copy(model)
-    enc = copy.copy(model.encoder)
-    enc.layer = model.encoder.layer[:N_FROZEN]
-    m.encoder = enc
-    return m
+@torch.no_grad()
+def hidden_below(model: nn.Module, input_ids: torch.Tensor, mask: torch.Tensor, first: int):
+    """hidden_states[first] of a BertModel: embeddings, then its first ``first`` layers.
+
+    Runs the modules directly rather than a truncated copy of the model, which would share
+    (and so rewire) the original's submodule table.
+    """
+    h = model.embeddings(input_ids=input_ids)
+    add = additive_mask(mask, h.dtype)
+    for layer in model.encoder.layer[:first]:
+        out = layer(h, attention_mask=add)
+        h = out[0] if isinstance(out, tuple) else out
+    return h
 
 
 def texts_digest(texts: list[str]) -> str:
@@ -67,15 +78,16 @@ def texts_digest(texts: list[str]) -> str:
 
 
 @torch.inference_mode()
-def cache_layer4(
+def cache_hidden(
     backbone,
     texts: list[str],
     cache_dir: Path = L4_CACHE,
     batch: int = 128,
     max_tokens: int = TRAIN_TOKENS,
     dtype=np.float16,
+    first: int = N_FROZEN,
 ):
-    """Return (tokens fp16 (N_tok, 384), offsets (n+1,)) of hidden_states[N_FROZEN] per text.
+    """Return (tokens fp16 (N_tok, 384), offsets (n+1,)) of hidden_states[first] per text.
 
     ``texts`` must be unique; the cache file is keyed by their digest.
     """
@@ -83,19 +95,18 @@ def cache_layer4(
 
     cache_dir.mkdir(parents=True, exist_ok=True)
     tag = np.dtype(dtype).name
-    path = cache_dir / f"l{N_FROZEN}-t{max_tokens}-{tag}-{texts_digest(texts)}.npz"
+    path = cache_dir / f"l{first}-t{max_tokens}-{tag}-{texts_digest(texts)}.npz"
     if path.is_file():
         z = np.load(path)
         return z["tokens"], z["offsets"]
-    trunc = truncated_model(backbone.model)
     tok = backbone.tokenizer
     ids = tok(texts, truncation=True, max_length=max_tokens)["input_ids"]
     lens = np.array([len(i) for i in ids])
     offsets = np.zeros(len(texts) + 1, dtype=np.int64)
     offsets[1:] = np.cumsum(lens)
-    tokens = np.zeros((offsets[-1], trunc.config.hidden_size), dtype=dtype)
+    tokens = np.zeros((offsets[-1], backbone.model.config.hidden_size), dtype=dtype)
     order = np.argsort(lens, kind="stable")
-    for s in tqdm(range(0, len(order), batch), desc="cache layer 4", mininterval=10):
+    for s in tqdm(range(0, len(order), batch), desc=f"cache layer {first}", mininterval=10):
         idx = order[s : s + batch]
         t = max(lens[i] for i in idx)
         inp = torch.zeros(len(idx), t, dtype=torch.long)
@@ -103,7 +114,7 @@ def cache_layer4(
         for k, i in enumerate(idx):
             inp[k, : lens[i]] = torch.tensor(ids[i])
             msk[k, : lens[i]] = 1
-        h = trunc(input_ids=inp, attention_mask=msk).last_hidden_state.numpy()
+        h = hidden_below(backbone.model, inp, msk, first).numpy()
         for k, i in enumerate(idx):
             tokens[offsets[i] : offsets[i + 1]] = h[k, : lens[i]]
     tmp = path.with_suffix(".tmp.npz")

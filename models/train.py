@@ -40,6 +40,7 @@ from models.data.identity import mentions_identity
 from models.features import DEFAULT_CACHE, FeatureStore, fill_store
 from models.heads import Calibration, MessageHeads, StanceHead, VigilHeads
 from models.metrics import best_threshold, macro_f1
+from models.partial import N_FROZEN as DEFAULT_FROZEN_LAYERS
 
 log = logging.getLogger(__name__)
 VERSION = "1.3.0"
@@ -368,9 +369,10 @@ def partial_finetune(
     tr: list[Example],
     ca: list[Example],
 ) -> tuple[TunedStore, dict[str, object]]:
-    """Fine-tune copies of encoder layers 5-6 jointly with one message head (models.partial).
+    """Fine-tune copies of the encoder layers above ``--frozen-layers`` jointly with one
+    message head (models.partial).
 
-    Layer-4 token states of every train/calib text and parent are cached once (fp16, 64
+    Token states below the tuned top of every train/calib text and parent are cached once (fp16, 64
     tokens); returns a store of tuned head features and the saved top's metadata.
     """
     import time
@@ -378,10 +380,11 @@ def partial_finetune(
     from models import partial
 
     texts = sorted({e.text for e in tr + ca} | {e.parent for e in tr + ca if e.parent})
-    tokens, offsets = partial.cache_layer4(backbone, texts)
+    first = args.frozen_layers
+    tokens, offsets = partial.cache_hidden(backbone, texts, first=first)
     row = {t: i for i, t in enumerate(texts)}
     seed_all(args.seed)
-    top = partial.TopLayers(backbone.model.encoder.layer)
+    top = partial.TopLayers(backbone.model.encoder.layer, first)
     t0 = time.perf_counter()
     info = partial.finetune_top(
         top,
@@ -400,7 +403,7 @@ def partial_finetune(
     tuned = partial.top_features_rows(top, tokens, offsets, np.arange(len(texts)))
     meta = weights_io.save_top(top, args.out)
     meta.update(
-        layers=[partial.N_FROZEN + 1, 6],
+        layers=[first + 1, len(backbone.model.encoder.layer)],
         train_tokens=partial.TRAIN_TOKENS,
         epochs=args.partial_epochs,
         lr=args.partial_lr,
@@ -433,10 +436,16 @@ def main(argv: list[str] | None = None) -> None:
         "--mode",
         choices=("frozen", "partial"),
         default="partial",
-        help="frozen: heads on frozen features; partial: also fine-tune encoder layers 5-6",
+        help="frozen: heads on frozen features; partial: also fine-tune the top encoder layers",
     )
     ap.add_argument("--partial-epochs", type=int, default=2)
     ap.add_argument("--partial-lr", type=float, default=1e-4)
+    ap.add_argument(
+        "--frozen-layers",
+        type=int,
+        default=DEFAULT_FROZEN_LAYERS,
+        help="partial mode: encoder layers kept frozen below the tuned top (0 = tune all 6)",
+    )
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     torch.set_num_threads(2)
@@ -522,7 +531,7 @@ def main(argv: list[str] | None = None) -> None:
     if top_meta is not None:
         meta["top"] = top_meta
         meta["features"]["pooling"] = (
-            "attention-masked mean of the fine-tuned top layers 5-6 (models.partial) "
+            f"attention-masked mean of the fine-tuned layers {top_meta['layers']} (models.partial) "
             f"++ hidden_states[{MID_LAYER}]; stance: frozen last layer ++ "
             f"hidden_states[{MID_LAYER}]"
         )

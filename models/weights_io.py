@@ -40,7 +40,9 @@ def load_top(backbone, meta: dict[str, Any], weights_dir: Path = WEIGHTS_DIR) ->
     actual = hashlib.sha256(path.read_bytes()).hexdigest()
     if actual != meta["sha256"]:
         raise RuntimeError(f"{path} does not match its metadata (sha256 {actual})")
-    top = TopLayers(backbone.model.encoder.layer)
+    # "layers": [first tuned, last] (1-based); v1.2-v1.3 tuned [5, 6].
+    first = int(meta.get("layers", [5, 6])[0]) - 1
+    top = TopLayers(backbone.model.encoder.layer, first)
     state = {k: v.to(torch.float32) for k, v in load_file(str(path)).items()}
     top.load_state_dict(state)
     return top.eval()

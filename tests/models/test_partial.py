@@ -32,23 +32,38 @@ def test_untrained_top_reproduces_the_frozen_features(backbone) -> None:
     assert np.allclose(alone[0], tuned[0], atol=1e-5)
 
 
-def test_top_is_a_copy_and_cache_matches_layer4(backbone, tmp_path) -> None:
-    from models.partial import N_FROZEN, TopLayers, cache_layer4, padded
+@pytest.mark.parametrize("first", [0, 4])
+def test_top_is_a_copy_and_cache_matches_hidden_state(backbone, tmp_path, first) -> None:
+    from models.partial import TopLayers, cache_hidden, padded
 
-    top = TopLayers(backbone.model.encoder.layer)
+    top = TopLayers(backbone.model.encoder.layer, first)
+    assert len(top.layers) == 6 - first
     with torch.no_grad():
         for p in top.parameters():
             p.add_(1.0)
-    orig = backbone.model.encoder.layer[N_FROZEN].attention.self.query.weight
+    orig = backbone.model.encoder.layer[first].attention.self.query.weight
     assert not torch.allclose(orig, top.layers[0].attention.self.query.weight)
     texts = ["short one", "a somewhat longer message with more tokens in it"]
-    tokens, offsets = cache_layer4(backbone, texts, cache_dir=tmp_path, dtype=np.float32)
+    tokens, offsets = cache_hidden(
+        backbone, texts, cache_dir=tmp_path, dtype=np.float32, first=first
+    )
+    # Caching must leave the backbone whole (an earlier version rewired its layer list).
+    assert len(backbone.model.encoder.layer) == 6
     enc = backbone.tokenizer(texts, padding=True, return_tensors="pt")
     with torch.no_grad():
-        ref = backbone.model(**enc, output_hidden_states=True).hidden_states[N_FROZEN]
+        out = backbone.model(**enc, output_hidden_states=True)
+    assert len(out.hidden_states) == 7
+    ref = out.hidden_states[first]
     h, m = padded(tokens, offsets, [0, 1])
     assert torch.equal(m, enc["attention_mask"])
     assert torch.allclose(h * m.unsqueeze(-1), ref * m.unsqueeze(-1), atol=1e-5)
+
+
+def test_top_layers_rejects_a_start_outside_the_encoder(backbone) -> None:
+    from models.partial import TopLayers
+
+    with pytest.raises(ValueError, match="first must be"):
+        TopLayers(backbone.model.encoder.layer, 6)
 
 
 def test_save_load_top_round_trip(backbone, tmp_path) -> None:
