@@ -75,9 +75,11 @@ def evaluate_dev(
     store: FeatureStore,
     stance_store: FeatureStore | None = None,
     members=(),
+    pair=None,
 ) -> dict[str, Any]:
     """``store``: head features; ``stance_store``: frozen features for stance and for
-    "frozen" ensemble ``members`` (default: store). Same combination as the scorer."""
+    "frozen" ensemble ``members`` (default: store); ``pair``: the reply cross-encoder
+    (models.pair.PairScorer) when the weights have one. Same combination as the scorer."""
     stance_store = stance_store or store
     thr = meta["thresholds"]
     dev = [e for e in corpus.singles if e.split == "dev"]
@@ -138,21 +140,30 @@ def evaluate_dev(
     p_msg = prob[t, _TOX]
     res["tasks"]["toxichat_offensive_message_only"] = label_metrics(y, p_msg, thr["toxicity"])
     has_parent = [k for k, i in enumerate(t) if dev[i].parent]
-    xp = torch.from_numpy(store.get([dev[t[k]].parent for k in has_parent]))
-    with torch.no_grad():
-        rows = [t[k] for k in has_parent]
-        ctx_logit = heads.context(x[rows], xp, logits[rows, _TOX])
-        p_ctx = p_msg.copy()
-        p_ctx[has_parent] = heads.ctx_calib(ctx_logit.unsqueeze(1))[:, 0].numpy()
+    rows = [t[k] for k in has_parent]
+    p_ctx = p_msg.copy()
+    if pair is not None:
+        p_ctx[has_parent] = pair([(dev[i].parent, dev[i].text) for i in rows], logits[rows, _TOX])[
+            1
+        ]
+    else:
+        xp = torch.from_numpy(store.get([dev[t[k]].parent for k in has_parent]))
+        with torch.no_grad():
+            ctx_logit = heads.context(x[rows], xp, logits[rows, _TOX])
+            p_ctx[has_parent] = heads.ctx_calib(ctx_logit.unsqueeze(1))[:, 0].numpy()
     res["tasks"]["toxichat_offensive_in_context"] = label_metrics(
         y, p_ctx, meta["context_threshold"]
     )
     # Stance.
     pairs = [p for p in corpus.pairs if p.split == "dev"]
-    u = torch.from_numpy(stance_store.get([p.parent for p in pairs]))
-    v = torch.from_numpy(stance_store.get([p.text for p in pairs]))
-    with torch.no_grad():
-        sp = (heads.stance(u, v) + heads.stance.bias_adjust).argmax(1).numpy()
+    if pair is not None:
+        # The base toxicity logit feeds only the context output, not stance.
+        sp = pair([(p.parent, p.text) for p in pairs], torch.zeros(len(pairs)))[0].argmax(1)
+    else:
+        u = torch.from_numpy(stance_store.get([p.parent for p in pairs]))
+        v = torch.from_numpy(stance_store.get([p.text for p in pairs]))
+        with torch.no_grad():
+            sp = (heads.stance(u, v) + heads.stance.bias_adjust).argmax(1).numpy()
     sy = np.array([p.stance for p in pairs])
     for name, keep in (
         ("toxichat_stance_adjacent", lambda p: p.source == "toxichat" and p.adjacent),
@@ -299,7 +310,13 @@ def main(argv: list[str] | None = None) -> None:
             )
             store = fill_store(tuned, dev)
         res["dev"] = evaluate_dev(
-            scorer.heads, scorer.meta, corpus, store, frozen, members=scorer.members
+            scorer.heads,
+            scorer.meta,
+            corpus,
+            store,
+            frozen,
+            members=scorer.members,
+            pair=scorer.pair,
         )
     if CHECKS.is_file():
         res["checks"] = run_checks(scorer)

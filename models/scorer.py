@@ -26,6 +26,7 @@ from models.backbone import BACKBONE_SHA256, Backbone, sentence_embedding
 from models.data.common import clean_text
 from models.ensemble import load_members, message_probs
 from models.heads import VigilHeads
+from models.pair import PairScorer
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -42,11 +43,14 @@ class VigilScorer:
         meta: Mapping[str, Any],
         claim_cache_size: int = 4096,
         members: Sequence[tuple[str, VigilHeads]] = (),
+        pair: PairScorer | None = None,
     ) -> None:
         self.backbone = backbone
         self.heads = heads.eval()
         #: Extra ensemble members, (feature kind, heads); see models.ensemble.
         self.members = [(k, h.eval()) for k, h in members]
+        #: Reply cross-encoder (models.pair); without it, v1 bi-encoder stance + context head.
+        self.pair = pair
         self.meta = dict(meta)
         self.version = (
             f"vigil-minilm-heads/{meta.get('version', '0')}"
@@ -91,8 +95,12 @@ class VigilScorer:
         parents = [clean_text(r.parent) if r.parent is not None else None for r in requests]
         targets = [tuple(clean_text(t) for t in r.targets) for r in requests]
         claims = {t for ts in targets for t in ts}
-        feats = self._features(texts + [p for p in parents if p is not None] + sorted(claims))
-        self._remember_claims(feats, claims)
+        if self.pair is None:
+            # The v1 bi-encoder heads read pooled features of parents and claims too.
+            feats = self._features(texts + [p for p in parents if p is not None] + sorted(claims))
+            self._remember_claims(feats, claims)
+        else:
+            feats = self._features(texts)
 
         x = torch.from_numpy(np.stack([feats[t][0] for t in texts]))
         # Stance reads the frozen features (they are also the head features unless a tuned
@@ -102,23 +110,15 @@ class VigilScorer:
         embeddings = sentence_embedding(xf.numpy())
 
         with_parent = [i for i, p in enumerate(parents) if p is not None]
-        parent_stance: dict[int, dict[str, float]] = {}
-        if with_parent:
-            xp = torch.from_numpy(np.stack([feats[parents[i]][0] for i in with_parent]))
-            xpf = torch.from_numpy(np.stack([feats[parents[i]][1] for i in with_parent]))
-            if self.use_context:
-                ctx_logit = self.heads.context(x[with_parent], xp, logits[with_parent, _TOX])
-                probs[with_parent, _TOX] = self.heads.ctx_calib(ctx_logit.unsqueeze(1))[:, 0]
-            st = self._stance(xpf, xf[with_parent])
-            parent_stance = {i: st[k] for k, i in enumerate(with_parent)}
-
-        pairs = [(i, t) for i, ts in enumerate(targets) for t in ts]
-        target_stance: list[list[dict[str, float]]] = [[] for _ in requests]
-        if pairs:
-            u = torch.from_numpy(np.stack([feats[t][1] for _, t in pairs]))
-            st = self._stance(u, xf[[i for i, _ in pairs]])
-            for (i, _), s in zip(pairs, st, strict=True):
-                target_stance[i].append(s)
+        claim_pairs = [(i, t) for i, ts in enumerate(targets) for t in ts]
+        if self.pair is not None:
+            parent_stance, target_stance = self._pair_pass(
+                texts, parents, with_parent, claim_pairs, probs, logits
+            )
+        else:
+            parent_stance, target_stance = self._bi_encoder_pass(
+                feats, x, xf, parents, with_parent, claim_pairs, probs, logits, len(requests)
+            )
 
         probs_np = probs.clamp(0.0, 1.0).numpy()
         return [
@@ -130,6 +130,62 @@ class VigilScorer:
             )
             for i in range(len(requests))
         ]
+
+    def _pair_pass(
+        self,
+        texts: list[str],
+        parents: list[str | None],
+        with_parent: list[int],
+        claim_pairs: list[tuple[int, str]],
+        probs: torch.Tensor,
+        logits: torch.Tensor,
+    ) -> tuple[dict[int, dict[str, float]], list[list[dict[str, float]]]]:
+        """One cross-encoder pass per (parent, message) and (claim, message) pair."""
+        assert self.pair is not None
+        rows = with_parent + [i for i, _ in claim_pairs]
+        pairs = [(parents[i] or "", texts[i]) for i in with_parent]
+        pairs += [(claim, texts[i]) for i, claim in claim_pairs]
+        target_stance: list[list[dict[str, float]]] = [[] for _ in texts]
+        if not pairs:
+            return {}, target_stance
+        stance, tox = self.pair(pairs, logits[rows, _TOX])
+        named = [{s: float(row[k]) for k, s in enumerate(STANCES)} for row in stance]
+        n = len(with_parent)
+        if self.use_context and n:
+            probs[with_parent, _TOX] = torch.from_numpy(tox[:n])
+        for (i, _), st in zip(claim_pairs, named[n:], strict=True):
+            target_stance[i].append(st)
+        return dict(zip(with_parent, named[:n], strict=True)), target_stance
+
+    def _bi_encoder_pass(
+        self,
+        feats: Mapping[str, tuple[np.ndarray, np.ndarray]],
+        x: torch.Tensor,
+        xf: torch.Tensor,
+        parents: list[str | None],
+        with_parent: list[int],
+        claim_pairs: list[tuple[int, str]],
+        probs: torch.Tensor,
+        logits: torch.Tensor,
+        n_requests: int,
+    ) -> tuple[dict[int, dict[str, float]], list[list[dict[str, float]]]]:
+        """v1 weights: context head on pooled features, bi-encoder stance on frozen ones."""
+        parent_stance: dict[int, dict[str, float]] = {}
+        if with_parent:
+            xp = torch.from_numpy(np.stack([feats[parents[i]][0] for i in with_parent]))
+            xpf = torch.from_numpy(np.stack([feats[parents[i]][1] for i in with_parent]))
+            if self.use_context:
+                ctx_logit = self.heads.context(x[with_parent], xp, logits[with_parent, _TOX])
+                probs[with_parent, _TOX] = self.heads.ctx_calib(ctx_logit.unsqueeze(1))[:, 0]
+            st = self._stance(xpf, xf[with_parent])
+            parent_stance = {i: st[k] for k, i in enumerate(with_parent)}
+        target_stance: list[list[dict[str, float]]] = [[] for _ in range(n_requests)]
+        if claim_pairs:
+            u = torch.from_numpy(np.stack([feats[t][1] for _, t in claim_pairs]))
+            st = self._stance(u, xf[[i for i, _ in claim_pairs]])
+            for (i, _), s in zip(claim_pairs, st, strict=True):
+                target_stance[i].append(s)
+        return parent_stance, target_stance
 
     def _stance(self, u: torch.Tensor, v: torch.Tensor) -> list[dict[str, float]]:
         logits = self.heads.stance(u, v) + self.heads.stance.bias_adjust
@@ -153,8 +209,13 @@ def load_default_scorer(
         # Fine-tuned copies of the top encoder layers (models.partial); the original layers
         # stay in the backbone for the sentence embedding and the stance features.
         backbone.set_top(weights_io.load_top(backbone, meta["top"], wdir))
+    pair_scorer = None
+    if meta.get("pair"):
+        from models import pair
+
+        pair_scorer = pair.PairScorer(backbone, pair.load(backbone, meta["pair"], wdir))
     # Heads stay on the CPU: they are tiny, and the backbone hands back CPU features.
-    return VigilScorer(backbone, heads, meta, members=members)
+    return VigilScorer(backbone, heads, meta, members=members, pair=pair_scorer)
 
 
 def load_scorer_from_config(spec: str | Mapping[str, Any] | None, device: str | None = None):

@@ -23,7 +23,7 @@ import torch
 from torch.nn import functional as F  # noqa: N812 - the usual torch alias
 from tqdm import tqdm
 
-from models import ensemble, weights_io
+from models import ensemble, pair, weights_io
 from models.api import LABELS, STANCES
 from models.backbone import (
     BACKBONE_NAME,
@@ -40,6 +40,7 @@ from models.data.identity import mentions_identity
 from models.features import DEFAULT_CACHE, FeatureStore, fill_store
 from models.heads import Calibration, MessageHeads, StanceHead, VigilHeads
 from models.metrics import best_threshold, macro_f1
+from models.pair import PairItem
 from models.partial import N_FROZEN as DEFAULT_FROZEN_LAYERS
 
 log = logging.getLogger(__name__)
@@ -311,6 +312,24 @@ def _fit_stance_member(st: StanceHead, train: tuple, calib: tuple, epochs: int, 
     return best
 
 
+def tune_bias_adjust(logits: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """Additive (agree, disagree) logit offsets maximising macro-F1 on calibration data.
+
+    The argmax of raw logits favours the majority "neutral" class. Returns (offsets,
+    macro-F1 before, macro-F1 after).
+    """
+    raw = macro_f1(y, logits.argmax(1), len(STANCES))
+    grid = np.linspace(-1.5, 1.5, 13)
+    best_adj, best_f1 = np.zeros(len(STANCES)), raw
+    for a in grid:
+        for d in grid:
+            adj = np.array([a, d, 0.0])
+            f1 = macro_f1(y, (logits + adj).argmax(1), len(STANCES))
+            if f1 > best_f1 + 1e-4:
+                best_adj, best_f1 = adj, f1
+    return best_adj, raw, best_f1
+
+
 def train_stance(
     heads: VigilHeads,
     store: FeatureStore,
@@ -325,18 +344,9 @@ def train_stance(
         seed_all(seed + k)
         members[f"member_{k}"] = _fit_stance_member(st, tr, ca, epochs, seed + k)
     cu, cv, cy, _ = ca
-    # Tune additive logit offsets for macro-F1 (the argmax of raw logits favours "neutral").
     with torch.no_grad():
         logits = heads.stance(cu, cv).numpy()
-    raw = macro_f1(cy.numpy(), logits.argmax(1), len(STANCES))
-    grid = np.linspace(-1.5, 1.5, 13)
-    best_adj, best_f1 = np.zeros(3), raw
-    for a in grid:
-        for d in grid:
-            adj = np.array([a, d, 0.0])
-            f1 = macro_f1(cy.numpy(), (logits + adj).argmax(1), len(STANCES))
-            if f1 > best_f1 + 1e-4:
-                best_adj, best_f1 = adj, f1
+    best_adj, raw, best_f1 = tune_bias_adjust(logits, cy.numpy())
     heads.stance.bias_adjust.copy_(torch.tensor(best_adj, dtype=torch.float32))
     return {
         "members_calib_macro_f1": members,
@@ -412,6 +422,74 @@ def partial_finetune(
     return TunedStore(texts, tuned, store), meta
 
 
+def pair_items(
+    heads: VigilHeads, head_store, turns: list[Example], pairs: list[PairExample]
+) -> list[PairItem]:
+    """Context items (ToxiChat turns with a parent, labelled offensive or not, with their
+    message-only toxicity logit) followed by stance items (replies weighted by adjacency)."""
+    items: list[PairItem] = []
+    if turns:
+        x = torch.from_numpy(head_store.get([e.text for e in turns]))
+        with torch.no_grad():
+            base = heads.message(x)[0][:, LABELS.index("toxicity")].tolist()
+        items += [
+            PairItem(e.parent or "", e.text, toxicity=e.labels["toxicity"], base=b)
+            for e, b in zip(turns, base, strict=True)
+        ]
+    items += [
+        PairItem(p.parent, p.text, stance=p.stance, weight=1.0 if p.adjacent else 0.5)
+        for p in pairs
+    ]
+    return items
+
+
+def train_pair_model(
+    args: argparse.Namespace,
+    backbone: Backbone,
+    heads: VigilHeads,
+    head_store,
+    ctx: tuple[list[Example], list[Example]],
+    stance: tuple[list[PairExample], list[PairExample]],
+) -> dict[str, object]:
+    """Cross-encoder for stance and in-context toxicity (models.pair), calibrated on calib.
+
+    The backbone must already carry the tuned single-message top: the pair model shares its
+    lower layers and starts from copies of its top ones.
+    """
+    import time
+
+    seed_all(args.seed)
+    model = pair.PairModel(pair.encoder_layers(backbone))
+    encoder = pair.PairEncoder(backbone, model.n_top)
+    train_items = pair_items(heads, head_store, ctx[0], stance[0])
+    calib_items = pair_items(heads, head_store, ctx[1], stance[1])
+    log.info("pair items: train %d, calib %d", len(train_items), len(calib_items))
+    t0 = time.perf_counter()
+    info = pair.train_pair(model, encoder, train_items, epochs=args.pair_epochs, seed=args.seed)
+    info["train_seconds"] = round(time.perf_counter() - t0, 1)
+    st, tox = pair.predict(model, encoder, calib_items)
+    n_ctx = len(ctx[1])
+    y_ctx = torch.tensor([i.toxicity for i in calib_items[:n_ctx]])
+    fit_platt(model.ctx_calib, torch.from_numpy(tox[:n_ctx]).unsqueeze(1), y_ctx.unsqueeze(1))
+    with torch.no_grad():
+        prob = model.ctx_calib(torch.from_numpy(tox[:n_ctx]).unsqueeze(1))[:, 0].numpy()
+    y_st = np.array([i.stance for i in calib_items[n_ctx:]])
+    adj, raw, tuned = tune_bias_adjust(st[n_ctx:], y_st)
+    model.bias_adjust.copy_(torch.tensor(adj, dtype=torch.float32))
+    meta = pair.save(model, args.out)
+    meta.update(
+        context_threshold=best_threshold(y_ctx.numpy(), prob),
+        log=info,
+        calib={
+            "stance_macro_f1_raw": round(raw, 4),
+            "stance_macro_f1_adjusted": round(tuned, 4),
+            "bias_adjust": dict(zip(STANCES, adj.tolist(), strict=True)),
+        },
+    )
+    log.info("pair model: %s", meta)
+    return meta
+
+
 def data_hash(corpus: Corpus) -> str:
     h = hashlib.sha256()
     for e in corpus.singles:
@@ -440,6 +518,12 @@ def main(argv: list[str] | None = None) -> None:
     )
     ap.add_argument("--partial-epochs", type=int, default=2)
     ap.add_argument("--partial-lr", type=float, default=1e-4)
+    ap.add_argument(
+        "--pair-epochs",
+        type=int,
+        default=2,
+        help="partial mode: epochs of the reply cross-encoder (models.pair); 0 = none",
+    )
     ap.add_argument(
         "--frozen-layers",
         type=int,
@@ -496,6 +580,14 @@ def main(argv: list[str] | None = None) -> None:
     pairs_ca = [p for p in corpus.pairs if role_of_pair(p) == "calib"]
     stance_info = train_stance(heads, store, pairs_tr, pairs_ca, args.epochs, args.seed)
     heads.eval()
+    pair_meta = None
+    if args.mode == "partial" and args.pair_epochs > 0:
+        backbone.set_top(weights_io.load_top(backbone, top_meta, args.out))
+        pair_meta = train_pair_model(
+            args, backbone, heads, head_store, (ctx_tr, ctx_ca), (pairs_tr, pairs_ca)
+        )
+    elif (args.out / pair.PAIR_FILE).is_file():
+        (args.out / pair.PAIR_FILE).unlink()  # never leave a stale pair model behind
 
     meta = {
         "version": VERSION,
@@ -528,6 +620,9 @@ def main(argv: list[str] | None = None) -> None:
             "stance": stance_info,
         },
     }
+    if pair_meta is not None:
+        meta["pair"] = pair_meta
+        meta["context_threshold"] = pair_meta["context_threshold"]
     if top_meta is not None:
         meta["top"] = top_meta
         meta["features"]["pooling"] = (
