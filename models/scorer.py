@@ -31,6 +31,12 @@ from models.pair import PairScorer
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 _TOX = LABELS.index("toxicity")
+#: Cosine similarity (all-MiniLM-L6-v2 sentence embeddings) below which a message is taken
+#: not to be about a configured claim: "lol no way" or "what time is the match?" score
+#: 0.0-0.15 against "The moon landing was faked.", on-topic rewordings 0.3-0.65.
+CLAIM_RELEVANCE = 0.25
+#: Stance toward a claim the message is not about.
+NOT_ABOUT_CLAIM = {"agree": 0.0, "disagree": 0.0, "neutral": 1.0}
 
 
 class VigilScorer:
@@ -95,12 +101,11 @@ class VigilScorer:
         parents = [clean_text(r.parent) if r.parent is not None else None for r in requests]
         targets = [tuple(clean_text(t) for t in r.targets) for r in requests]
         claims = {t for ts in targets for t in ts}
-        if self.pair is None:
-            # The v1 bi-encoder heads read pooled features of parents and claims too.
-            feats = self._features(texts + [p for p in parents if p is not None] + sorted(claims))
-            self._remember_claims(feats, claims)
-        else:
-            feats = self._features(texts)
+        # Claims are encoded once (cached) for their embedding; the v1 bi-encoder heads also
+        # read pooled features of parents.
+        extra = [p for p in parents if p is not None] if self.pair is None else []
+        feats = self._features(texts + extra + sorted(claims))
+        self._remember_claims(feats, claims)
 
         x = torch.from_numpy(np.stack([feats[t][0] for t in texts]))
         # Stance reads the frozen features (they are also the head features unless a tuned
@@ -110,15 +115,26 @@ class VigilScorer:
         embeddings = sentence_embedding(xf.numpy())
 
         with_parent = [i for i, p in enumerate(parents) if p is not None]
-        claim_pairs = [(i, t) for i, ts in enumerate(targets) for t in ts]
+        # A message takes no stance toward a claim it is not about: only pairs whose
+        # sentence embeddings are at least CLAIM_RELEVANCE similar go to the stance model.
+        claim_emb = {c: sentence_embedding(feats[c][1]) for c in claims}
+        target_stance = [[dict(NOT_ABOUT_CLAIM) for _ in ts] for ts in targets]
+        claim_pairs = [
+            (i, k, t)
+            for i, ts in enumerate(targets)
+            for k, t in enumerate(ts)
+            if float(embeddings[i] @ claim_emb[t]) >= CLAIM_RELEVANCE
+        ]
         if self.pair is not None:
-            parent_stance, target_stance = self._pair_pass(
+            parent_stance, claim_stance = self._pair_pass(
                 texts, parents, with_parent, claim_pairs, probs, logits
             )
         else:
-            parent_stance, target_stance = self._bi_encoder_pass(
-                feats, x, xf, parents, with_parent, claim_pairs, probs, logits, len(requests)
+            parent_stance, claim_stance = self._bi_encoder_pass(
+                feats, x, xf, parents, with_parent, claim_pairs, probs, logits
             )
+        for (i, k, _), st in zip(claim_pairs, claim_stance, strict=True):
+            target_stance[i][k] = st
 
         probs_np = probs.clamp(0.0, 1.0).numpy()
         return [
@@ -136,26 +152,23 @@ class VigilScorer:
         texts: list[str],
         parents: list[str | None],
         with_parent: list[int],
-        claim_pairs: list[tuple[int, str]],
+        claim_pairs: list[tuple[int, int, str]],
         probs: torch.Tensor,
         logits: torch.Tensor,
-    ) -> tuple[dict[int, dict[str, float]], list[list[dict[str, float]]]]:
+    ) -> tuple[dict[int, dict[str, float]], list[dict[str, float]]]:
         """One cross-encoder pass per (parent, message) and (claim, message) pair."""
         assert self.pair is not None
-        rows = with_parent + [i for i, _ in claim_pairs]
+        rows = with_parent + [i for i, _, _ in claim_pairs]
         pairs = [(parents[i] or "", texts[i]) for i in with_parent]
-        pairs += [(claim, texts[i]) for i, claim in claim_pairs]
-        target_stance: list[list[dict[str, float]]] = [[] for _ in texts]
+        pairs += [(claim, texts[i]) for i, _, claim in claim_pairs]
         if not pairs:
-            return {}, target_stance
+            return {}, []
         stance, tox = self.pair(pairs, logits[rows, _TOX])
         named = [{s: float(row[k]) for k, s in enumerate(STANCES)} for row in stance]
         n = len(with_parent)
         if self.use_context and n:
             probs[with_parent, _TOX] = torch.from_numpy(tox[:n])
-        for (i, _), st in zip(claim_pairs, named[n:], strict=True):
-            target_stance[i].append(st)
-        return dict(zip(with_parent, named[:n], strict=True)), target_stance
+        return dict(zip(with_parent, named[:n], strict=True)), named[n:]
 
     def _bi_encoder_pass(
         self,
@@ -164,11 +177,10 @@ class VigilScorer:
         xf: torch.Tensor,
         parents: list[str | None],
         with_parent: list[int],
-        claim_pairs: list[tuple[int, str]],
+        claim_pairs: list[tuple[int, int, str]],
         probs: torch.Tensor,
         logits: torch.Tensor,
-        n_requests: int,
-    ) -> tuple[dict[int, dict[str, float]], list[list[dict[str, float]]]]:
+    ) -> tuple[dict[int, dict[str, float]], list[dict[str, float]]]:
         """v1 weights: context head on pooled features, bi-encoder stance on frozen ones."""
         parent_stance: dict[int, dict[str, float]] = {}
         if with_parent:
@@ -179,13 +191,10 @@ class VigilScorer:
                 probs[with_parent, _TOX] = self.heads.ctx_calib(ctx_logit.unsqueeze(1))[:, 0]
             st = self._stance(xpf, xf[with_parent])
             parent_stance = {i: st[k] for k, i in enumerate(with_parent)}
-        target_stance: list[list[dict[str, float]]] = [[] for _ in range(n_requests)]
-        if claim_pairs:
-            u = torch.from_numpy(np.stack([feats[t][1] for _, t in claim_pairs]))
-            st = self._stance(u, xf[[i for i, _ in claim_pairs]])
-            for (i, _), s in zip(claim_pairs, st, strict=True):
-                target_stance[i].append(s)
-        return parent_stance, target_stance
+        if not claim_pairs:
+            return parent_stance, []
+        u = torch.from_numpy(np.stack([feats[t][1] for _, _, t in claim_pairs]))
+        return parent_stance, self._stance(u, xf[[i for i, _, _ in claim_pairs]])
 
     def _stance(self, u: torch.Tensor, v: torch.Tensor) -> list[dict[str, float]]:
         logits = self.heads.stance(u, v) + self.heads.stance.bias_adjust

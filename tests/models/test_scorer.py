@@ -81,10 +81,24 @@ def test_target_stances_follow_targets(scorer) -> None:
     (res,) = scorer.score_batch([ScoreRequest("I agree vaccines are safe", targets=claims)])
     assert len(res.target_stances) == 2
     assert all(set(s) == set(STANCES) for s in res.target_stances)
+    # A claim the message is not about gets no stance; the related one goes to the model.
+    assert res.target_stances[1] == {"agree": 0.0, "disagree": 0.0, "neutral": 1.0}
+    assert res.target_stances[0]["neutral"] < 1.0
     # Claim features are cached: scoring again gives the same stances.
     (again,) = scorer.score_batch([ScoreRequest("I agree vaccines are safe", targets=claims)])
     for a, b in zip(again.target_stances, res.target_stances, strict=True):
         assert all(abs(a[s] - b[s]) < 1e-5 for s in STANCES)
+
+
+def test_claim_stance_agree_vs_disagree(scorer) -> None:
+    claim = ("The moon landing was faked.",)
+    agree, disagree = scorer.score_batch(
+        [
+            ScoreRequest("Exactly, the moon landing was staged in a studio.", targets=claim),
+            ScoreRequest("The moon landing was real, the footage is genuine.", targets=claim),
+        ]
+    )
+    assert agree.target_stances[0]["agree"] > disagree.target_stances[0]["agree"]
 
 
 def test_batch_equals_single(scorer) -> None:
