@@ -2,9 +2,10 @@
 
 Members appeal from the DM's Appeal button or ``/appeal``; both open the same modal
 (``bot/discord_views.py``), which files through :class:`AppealService` and announces
-``appeal_filed``. Here that becomes a post in the appeals channel; a moderator's Grant or
-Deny goes back to :meth:`AppealService.decide`, which reverses the action when granted
-and tells the member by DM.
+``appeal_filed``. Here that becomes a post in the appeals channel. A moderator's Grant or
+Deny opens a modal for a note to the member (required to deny), then goes back to
+:meth:`AppealService.decide`, which reverses the action when granted and tells the member
+by DM; ``appeal_decided`` (``on_appeal_decided(decision)``) announces it to the mod log.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.appeals import AppealError
+from bot.appeals import AppealDecision, AppealError
 from bot.discord_views import open_appeal_modal, policy_channel, say, vigil
 from bot.review import ReviewService
 from bot.services import Services
-from bot.storage.records import Appeal, Case
+from bot.storage.records import Appeal, AppealStatus, Case
 
 if TYPE_CHECKING:
     from bot.app import VigilBot
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 
 #: case action -> the permission a moderator needs to decide its appeal
 _DECIDER_PERMISSION = {"ban": "ban_members", "kick": "kick_members"}
+#: Longest moderator's note on a decision; it goes into a DM and an embed field.
+NOTE_MAX = 500
 
 
 def appeal_embed(appeal: Appeal, case: Case) -> discord.Embed:
@@ -69,36 +72,102 @@ class AppealDecisionButton(
         return cls(int(match["appeal"]), match["verdict"] == "grant")
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        bot = vigil(interaction)
-        found = await bot.review.appeal(self.appeal_id)
-        if found is None or interaction.guild is None or found[1].guild_id != interaction.guild.id:
-            await say(interaction, "That appeal does not exist in this server.")
-            return
-        _, case = found
-        permission = _DECIDER_PERMISSION.get(case.action, "moderate_members")
-        if not getattr(interaction.permissions, permission):
-            name = permission.replace("_", " ").title()
-            await say(interaction, f"You need the {name} permission to decide this appeal.")
-            return
-        await interaction.response.defer()
-        try:
-            decision = await bot.services.appeals.decide(
-                self.appeal_id, interaction.user.id, grant=self.grant)
-        except AppealError as exc:
-            await say(interaction, f"Could not decide: {exc}.")
-            return
-        verdict = "granted" if self.grant else "denied"
-        outcome = f"{verdict} by {interaction.user.mention}; case is {decision.case.status.value}"
-        if decision.reversal is not None and not decision.reversal.ok:
-            outcome += f"; undoing the action failed: {decision.reversal.error}"
-        if not decision.member_told:
-            outcome += "; the member could not be told (DMs closed)"
-        message = interaction.message
-        embed = message.embeds[0].copy() if message and message.embeds else discord.Embed()
-        embed.colour = discord.Colour.green() if self.grant else discord.Colour.dark_grey()
-        embed.add_field(name="Decision", value=outcome, inline=False)
-        await interaction.edit_original_response(embed=embed, view=None)
-        await say(interaction, f"Appeal of case #{decision.case.number} {outcome}.")
+        # Checked before the modal opens, so nobody types a note that cannot be used.
+        case = await _decidable(interaction, self.appeal_id)
+        if case is not None:
+            await interaction.response.send_modal(
+                DecisionModal(self.appeal_id, case.number, self.grant))
+
+
+class DecisionModal(discord.ui.Modal):
+    """The moderator's note to the member: required to deny, optional to grant."""
+
+    def __init__(self, appeal_id: int, number: int, grant: bool) -> None:
+        verb = "Grant" if grant else "Deny"
+        super().__init__(title=f"{verb} the appeal of case #{number}", timeout=900)
+        self.appeal_id = appeal_id
+        self.grant = grant
+        self.note: discord.ui.TextInput[DecisionModal] = discord.ui.TextInput(
+            label="Note to the member" + (" (optional)" if grant else ""),
+            custom_id="decision_note",
+            style=discord.TextStyle.paragraph,
+            placeholder="Sent by DM and kept on the case" if grant
+            else "Why the action stands; sent by DM and kept on the case",
+            required=not grant,
+            max_length=NOTE_MAX,
+        )
+        self.add_item(self.note)
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        await _decide(interaction, self.appeal_id, self.grant, self.note.value)
+
+
+async def _decidable(interaction: discord.Interaction[Any], appeal_id: int) -> Case | None:
+    """The appeal's case when this user may decide it here; otherwise say why and None."""
+    found = await vigil(interaction).review.appeal(appeal_id)
+    if found is None or interaction.guild is None or found[1].guild_id != interaction.guild.id:
+        await say(interaction, "That appeal does not exist in this server.")
+        return None
+    appeal, case = found
+    permission = _DECIDER_PERMISSION.get(case.action, "moderate_members")
+    if not getattr(interaction.permissions, permission):
+        name = permission.replace("_", " ").title()
+        await say(interaction, f"You need the {name} permission to decide this appeal.")
+        return None
+    if appeal.status is not AppealStatus.OPEN:
+        await say(interaction, f"That appeal was already {appeal.status.value}.")
+        return None
+    return case
+
+
+async def _decide(
+    interaction: discord.Interaction[Any], appeal_id: int, grant: bool, note: str
+) -> None:
+    """Decide through the core, then mark the appeals-channel post and tell the moderator."""
+    # Checked again: permissions or the appeal may have changed while the modal was open.
+    if await _decidable(interaction, appeal_id) is None:
+        return
+    note = note.strip()
+    if not grant and not note:
+        await say(interaction, "A denial needs a note: tell the member why the action stands.")
+        return
+    await interaction.response.defer()
+    bot = vigil(interaction)
+    try:
+        decision = await bot.services.appeals.decide(
+            appeal_id, interaction.user.id, grant=grant, note=note)
+    except AppealError as exc:
+        await say(interaction, f"Could not decide: {exc}.")
+        return
+    bot.dispatch("appeal_decided", decision)
+    outcome = _outcome(decision, interaction.user)
+    await interaction.edit_original_response(
+        embed=_decided_embed(interaction.message, outcome, decision), view=None)
+    await say(interaction, f"Appeal of case #{decision.case.number} {outcome}.")
+
+
+def _outcome(decision: AppealDecision, moderator: discord.abc.User) -> str:
+    grant = decision.appeal.status is AppealStatus.GRANTED
+    verdict = "granted" if grant else "denied"
+    outcome = f"{verdict} by {moderator.mention}; case is {decision.case.status.value}"
+    if decision.reversal is not None and not decision.reversal.ok:
+        outcome += f"; undoing the action failed: {decision.reversal.error}"
+    if not decision.member_told:
+        outcome += "; the member could not be told (DMs closed)"
+    return outcome
+
+
+def _decided_embed(
+    message: discord.Message | None, outcome: str, decision: AppealDecision
+) -> discord.Embed:
+    embed = message.embeds[0].copy() if message and message.embeds else discord.Embed()
+    grant = decision.appeal.status is AppealStatus.GRANTED
+    embed.colour = discord.Colour.green() if grant else discord.Colour.dark_grey()
+    if decision.appeal.decision_note:
+        embed.add_field(name="Moderator's note", value=decision.appeal.decision_note,
+                        inline=False)
+    embed.add_field(name="Decision", value=outcome, inline=False)
+    return embed
 
 
 def decision_view(appeal: Appeal) -> discord.ui.View:

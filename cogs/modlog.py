@@ -1,7 +1,8 @@
 """The mod log: one line per case opened or resolved, and a warning when an action fails.
 
 Fed only by custom events: ``case_opened`` / ``case_resolved`` from the CaseService hook
-(bridged in ``bot/app.py``) and ``case_action`` from the Discord executor.
+(bridged in ``bot/app.py``), ``case_action`` from the Discord executor and
+``appeal_decided`` from the appeals cog.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ import discord
 from discord.ext import commands
 
 from bot.actions import ActionOutcome
+from bot.appeals import AppealDecision
 from bot.discord_views import policy_channel
+from bot.review import ReviewService
 from bot.services import Services
-from bot.storage.records import Case, CaseStatus
+from bot.storage.records import AppealStatus, Case, CaseEvent, CaseStatus
 
 if TYPE_CHECKING:
     from bot.app import VigilBot
@@ -31,9 +34,11 @@ _COLOURS = {
     CaseStatus.CLOSED: discord.Colour.dark_grey(),
     CaseStatus.REVERSED: discord.Colour.green(),
 }
+#: Events that resolve a case; their ``note`` says why (an appeal's note, a review verdict).
+_RESOLVING = frozenset({"resolved", "escalated"})
 
 
-def log_embed(case: Case, headline: str) -> discord.Embed:
+def log_embed(case: Case, headline: str, note: str = "") -> discord.Embed:
     by = f"<@{case.moderator_id}>" if case.moderator_id else "automod"
     minutes = f" ({case.duration_minutes} min)" if case.duration_minutes else ""
     embed = discord.Embed(
@@ -46,14 +51,25 @@ def log_embed(case: Case, headline: str) -> discord.Embed:
     embed.add_field(name="Status", value=case.status.value)
     if case.jump_url:
         embed.add_field(name="Message", value=f"[Jump]({case.jump_url})")
+    if note:
+        embed.add_field(name="Note", value=note[:1024], inline=False)
     embed.timestamp = case.updated_at
     return embed
 
 
+def resolution_note(events: list[CaseEvent]) -> str:
+    """The note of the latest event that resolved the case ("" when it had none)."""
+    for event in reversed(events):
+        if event.kind in _RESOLVING:
+            return str(event.detail.get("note") or "")
+    return ""
+
+
 class ModLog(commands.Cog):
-    def __init__(self, bot: commands.Bot, services: Services) -> None:
+    def __init__(self, bot: commands.Bot, services: Services, review: ReviewService) -> None:
         self.bot = bot
         self.services = services
+        self.review = review
 
     async def _post(self, embed: discord.Embed) -> None:
         channel = await policy_channel(self.bot, self.services.policy.current.discord.mod_log)
@@ -71,7 +87,16 @@ class ModLog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_case_resolved(self, case: Case) -> None:
-        await self._post(log_embed(case, "resolved"))
+        note = resolution_note(await self.review.history(case))
+        await self._post(log_embed(case, "resolved", note))
+
+    @commands.Cog.listener()
+    async def on_appeal_decided(self, decision: AppealDecision) -> None:
+        # A granted appeal resolves the case and is logged by on_case_resolved; a denial
+        # leaves the case as it was, so only this entry records it.
+        if decision.appeal.status is AppealStatus.DENIED:
+            await self._post(log_embed(decision.case, "appeal denied",
+                                       decision.appeal.decision_note or ""))
 
     @commands.Cog.listener()
     async def on_case_action(self, case: Case, outcome: ActionOutcome) -> None:
@@ -88,4 +113,4 @@ class ModLog(commands.Cog):
 
 
 async def setup(bot: VigilBot) -> None:
-    await bot.add_cog(ModLog(bot, bot.services))
+    await bot.add_cog(ModLog(bot, bot.services, bot.review))

@@ -1,4 +1,5 @@
-"""Appeals end to end: DM button or /appeal -> modal -> appeals channel -> Grant / Deny."""
+"""Appeals end to end: DM button or /appeal -> modal -> appeals channel -> Grant / Deny
+-> the moderator's note modal."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from bot.storage.records import AppealStatus, CaseStatus
 from tests.cogs.conftest import World
 
 WHY = "I was quoting the troll to report them, not insulting anyone."
+NOTE = "You were quoting them to report it; sorry for the ban."
 
 
 def buttons(message: discord.Message) -> list[str]:
@@ -22,6 +24,24 @@ async def appeal_from_dm(world: World, member: simcord.MemberActor,
     assert shown.acknowledged
     assert shown.modal is not None
     return await member.user.submit_modal(shown, {"appeal_text": text})
+
+
+async def decide(world: World, label: str, note: str | None = None,
+                 actor: simcord.MemberActor | None = None) -> simcord.InteractionResult:
+    """Click Grant or Deny on the latest appeal post and submit the note modal."""
+    actor = actor or world.mod
+    posted = world.appeals.last_message
+    assert posted is not None
+    shown = await actor.click(posted, label=label)
+    assert shown.modal is not None, shown
+    return await actor.submit_modal(shown, {} if note is None else {"decision_note": note})
+
+
+def note_input(shown: simcord.InteractionResult) -> dict[str, object]:
+    assert shown.modal is not None
+    [row] = shown.modal["components"]
+    [text_input] = row["components"]
+    return text_input  # type: ignore[no-any-return]
 
 
 async def test_granted_appeal_unbans_and_tells_the_member(world: World) -> None:
@@ -39,7 +59,7 @@ async def test_granted_appeal_unbans_and_tells_the_member(world: World) -> None:
     assert posted.embeds[0].description == WHY
     assert buttons(posted) == ["Grant", "Deny"]
 
-    decided = await world.mod.click(posted, label="Grant")
+    decided = await decide(world, "Grant")  # the note is optional when granting
 
     assert decided.acknowledged
     assert world.guild.get_ban(world.alice) is None
@@ -60,19 +80,99 @@ async def test_denied_appeal_keeps_the_timeout(world: World) -> None:
     await world.mod.slash(world.general, "timeout", member=world.alice, minutes=60,
                           reason="spam")
     await appeal_from_dm(world, world.alice)
-    posted = world.appeals.last_message
-    assert posted is not None
 
-    decided = await world.mod.click(posted, label="Deny")
+    decided = await decide(world, "Deny", "Three links in a minute is spam; wait it out.")
 
     assert decided.acknowledged
     assert world.alice.member is not None
     assert world.alice.member.is_timed_out()
     case = await world.case(1)
     assert case.status is CaseStatus.APPLIED
-    assert "appeal_denied" in [e.kind for e in await world.events(case)]
+    [denied] = [e for e in await world.events(case) if e.kind == "appeal_denied"]
+    assert denied.detail["note"] == "Three links in a minute is spam; wait it out."
     told = world.alice.user.dm_channel.history()[-1]
-    assert told.content == "Your appeal of case #1 was denied."
+    assert told.content == ("Your appeal of case #1 was denied.\n"
+                            "Moderator's note: Three links in a minute is spam; wait it out.")
+    logged = world.modlog.history()[-1].embeds[0]
+    assert logged.title == "Case #1 · timeout (60 min) · appeal denied"
+    assert {f.name: f.value for f in logged.fields}["Note"] == (
+        "Three links in a minute is spam; wait it out.")
+
+
+async def test_granted_appeal_with_a_note(world: World) -> None:
+    await world.mod.slash(world.general, "ban", user=world.alice, reason="slurs")
+    await appeal_from_dm(world, world.alice)
+
+    decided = await decide(world, "Grant", f"  {NOTE}  ")
+
+    assert decided.acknowledged
+    assert world.guild.get_ban(world.alice) is None
+    case = await world.case(1)
+    assert case.status is CaseStatus.REVERSED
+    [resolved] = [e for e in await world.events(case) if e.kind == "resolved"]
+    assert resolved.detail["note"] == f"appeal granted: {NOTE}"
+    [appeal] = await world.bot.services.db.appeals.for_case(case.id)
+    assert appeal.decision_note == NOTE
+    told = world.alice.user.dm_channel.history()[-1]
+    assert told.content.startswith("Your appeal of case #1 was granted")
+    assert told.content.endswith(f"Moderator's note: {NOTE}")
+    updated = world.appeals.last_message
+    assert updated is not None
+    assert {f.name: f.value for f in updated.embeds[0].fields}["Moderator's note"] == NOTE
+    logged = world.modlog.history()[-1].embeds[0]
+    assert logged.title == "Case #1 · ban · resolved"
+    assert {f.name: f.value for f in logged.fields}["Note"] == f"appeal granted: {NOTE}"
+
+
+async def test_a_denial_needs_a_note(world: World) -> None:
+    await world.mod.slash(world.general, "timeout", member=world.alice, minutes=60,
+                          reason="spam")
+    await appeal_from_dm(world, world.alice)
+    posted = world.appeals.last_message
+    assert posted is not None
+
+    shown = await world.mod.click(posted, label="Deny")
+    assert note_input(shown)["required"] is True
+    assert note_input(shown)["max_length"] == 500
+    refused = await world.mod.submit_modal(shown, {"decision_note": "   "})
+
+    assert refused.ephemeral
+    assert refused.response is not None
+    assert refused.response.content == (
+        "A denial needs a note: tell the member why the action stands.")
+    case = await world.case(1)
+    [appeal] = await world.bot.services.db.appeals.for_case(case.id)
+    assert appeal.status is AppealStatus.OPEN
+    assert buttons(world.appeals.last_message) == ["Grant", "Deny"]  # type: ignore[arg-type]
+    assert not any("denied" in m.content for m in world.alice.user.dm_channel.history())
+
+
+async def test_a_granting_note_is_optional(world: World) -> None:
+    await world.mod.slash(world.general, "warn", member=world.alice, reason="rude")
+    await appeal_from_dm(world, world.alice)
+    posted = world.appeals.last_message
+    assert posted is not None
+
+    shown = await world.mod.click(posted, label="Grant")
+
+    assert note_input(shown)["required"] is False
+
+
+async def test_an_appeal_decided_while_the_modal_was_open_is_not_decided_twice(
+    world: World,
+) -> None:
+    await world.mod.slash(world.general, "ban", user=world.alice, reason="slurs")
+    await appeal_from_dm(world, world.alice)
+    posted = world.appeals.last_message
+    assert posted is not None
+    granting = await world.mod.click(posted, label="Grant")
+
+    await decide(world, "Deny", "Slurs are a ban here.")
+    late = await world.mod.submit_modal(granting, {"decision_note": NOTE})
+
+    assert late.response is not None
+    assert late.response.content == "That appeal was already denied."
+    assert world.guild.get_ban(world.alice) is not None
 
 
 async def test_appeal_command_works_in_dms(world: World) -> None:
@@ -134,13 +234,17 @@ async def test_only_moderators_decide(world: World) -> None:
     posted = world.appeals.last_message
     assert posted is not None
 
-    result = await world.bob.click(posted, label="Grant")
+    for label in ("Grant", "Deny"):
+        result = await world.bob.click(posted, label=label)
 
-    assert result.acknowledged
-    assert result.ephemeral
-    assert result.response is not None
-    assert "Ban Members" in result.response.content
+        assert result.acknowledged
+        assert result.ephemeral
+        assert result.modal is None
+        assert result.response is not None
+        assert "Ban Members" in result.response.content
     assert world.guild.get_ban(world.alice) is not None
+    [appeal] = await world.bot.services.db.appeals.for_case((await world.case(1)).id)
+    assert appeal.status is AppealStatus.OPEN
 
 
 async def test_closed_dms_on_decision_are_recorded(world: World) -> None:
@@ -151,7 +255,7 @@ async def test_closed_dms_on_decision_are_recorded(world: World) -> None:
     world.env.inject_error("POST", f"/channels/{world.alice.user.dm_channel.id}/messages",
                            status=403, code=50007, message="Cannot send messages to this user")
 
-    decided = await world.mod.click(posted, label="Deny")
+    decided = await decide(world, "Deny", "A warning stays on record.")
 
     assert decided.acknowledged
     events = await world.events(await world.case(1))
@@ -166,9 +270,8 @@ async def test_dm_appeal_button_works_after_a_restart(world: World) -> None:
     await world.restart()  # cold caches: the new client knows only itself
 
     await appeal_from_dm(world, world.alice)
-    posted = world.appeals.last_message
-    assert posted is not None
-    await world.mod.click(posted, label="Grant")
+    await world.restart()  # the Grant / Deny buttons survive a restart too
+    await decide(world, "Grant", NOTE)
 
     assert world.guild.get_ban(world.alice) is None
     assert (await world.case(1)).status is CaseStatus.REVERSED
