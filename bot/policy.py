@@ -8,6 +8,7 @@ from enum import StrEnum
 from bot.event import MessageEvent
 from bot.flood import FloodSignals
 from bot.policy_config import Action, ActionKind, LabelRule, Policy
+from bot.scam_links import find_scam_links
 
 NO_ACTION = Action(kind=ActionKind.NONE)
 REVIEW = Action(kind=ActionKind.REVIEW)
@@ -134,13 +135,12 @@ def decide(
             review_hits.append(label)
             reasons.append(f"{label} {score:.2f} >= review {rule.review:.2f}")
 
-    flood_reason = _flood_reason(policy, flood) if flood is not None else None
-    if flood_reason:
-        # Repetition is spam whatever the spam head says about a single copy.
-        act_hits.append(("spam", LabelRule(review=0.0, act=0.0, action=policy.flood.action,
+    for rule_reason, rule_action in _spam_rules(policy, event, flood):
+        # Repetition and phishing links are spam whatever the spam head says of one message.
+        act_hits.append(("spam", LabelRule(review=0.0, act=0.0, action=rule_action,
                                            strike=False)))
         review_hits = [label for label in review_hits if label != "spam"]
-        reasons.append(flood_reason)
+        reasons.append(rule_reason)
 
     if obfuscated and (act_hits or review_hits):
         reasons.append(f"obfuscated text (evasion {event.text.evasion:.2f})")
@@ -158,6 +158,35 @@ def decide(
         labels = tuple(review_hits)
         return Verdict(REVIEW, Band.REVIEW, labels, tuple(reasons), shadow, False, claims)
     return Verdict(NO_ACTION, Band.NONE, (), tuple(reasons), shadow, False, claims)
+
+
+def _spam_rules(
+    policy: Policy, event: MessageEvent, flood: FloodSignals | None
+) -> list[tuple[str, Action]]:
+    """Reasons and actions of the rules that need no model: flood and scam links."""
+    hits = []
+    flood_reason = _flood_reason(policy, flood) if flood is not None else None
+    if flood_reason:
+        hits.append((flood_reason, policy.flood.action))
+    scam_reason = _scam_reason(policy, event)
+    if scam_reason:
+        hits.append((scam_reason, policy.scam_links.action))
+    return hits
+
+
+def _scam_reason(policy: Policy, event: MessageEvent) -> str | None:
+    rule = policy.scam_links
+    if not rule.enabled:
+        return None
+    findings = find_scam_links(
+        event.text, protected=rule.protected_domains, allowed=rule.allowed_domains,
+        max_distance=rule.max_edit_distance,
+    )
+    if not findings.domains:
+        return None
+    shown = ", ".join(str(d) for d in findings.domains[:3])
+    more = len(findings.domains) - 3
+    return f"scam link: {shown}" + (f" (+{more} more)" if more > 0 else "")
 
 
 def _flood_reason(policy: Policy, flood: FloodSignals) -> str | None:

@@ -7,12 +7,21 @@ expected; callers keep the previous policy when a reload fails.
 from __future__ import annotations
 
 import hashlib
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from models.api import LABELS
 
@@ -189,6 +198,32 @@ class Flood(_Strict):
     action: Action = Action(kind=ActionKind.DELETE)
 
 
+_DOMAIN_RE = re.compile(r"^(?:[^\W_](?:[\w-]*[^\W_])?\.)+(?:[^\W\d_]{2,63}|xn--[a-z0-9-]+)$")
+
+
+def _domain(value: str) -> str:
+    domain = value.strip().lower().removeprefix("www.").rstrip(".")
+    if not _DOMAIN_RE.match(domain):
+        raise ValueError("expected a domain such as example.com (no scheme, path or port)")
+    return domain
+
+
+Domain = Annotated[str, AfterValidator(_domain)]
+
+
+class ScamLinks(_Strict):
+    """Phishing links (look-alikes of Discord/Steam domains, bait wording): no models needed."""
+
+    enabled: bool = True
+    action: Action = Action(kind=ActionKind.DELETE)
+    #: Protected on top of Discord's and Steam's domains; their look-alikes count as scams.
+    protected_domains: list[Domain] = Field(default_factory=list)
+    #: Never flagged, with their subdomains (sites that carry a protected name legitimately).
+    allowed_domains: list[Domain] = Field(default_factory=list)
+    #: Letters changed, added or dropped from a protected name that still look like it.
+    max_edit_distance: int = Field(default=2, ge=0, le=3)
+
+
 class Channels(_Strict):
     """Discord channel and role ids the bot posts to or assigns."""
 
@@ -239,6 +274,7 @@ class Policy(_Strict):
     context: Context = Context()
     campaigns: Campaigns = Campaigns()
     flood: Flood = Flood()
+    scam_links: ScamLinks = ScamLinks()
     discord: Channels = Channels()
     appeals: Appeals = Appeals()
     model: ModelSpec = ModelSpec()

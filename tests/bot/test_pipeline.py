@@ -131,3 +131,14 @@ async def test_flooding_the_same_line_is_removed_as_spam(
     assert last.action == "delete"
     assert last.labels == ("spam",)
     assert "flood" in last.reason
+
+
+async def test_a_single_phishing_link_is_removed_as_spam(services: Services) -> None:
+    message = "Nitro for 3 months, claim here: https://dlscord-gift.com/xyz"
+    outcome = await services.pipeline.handle(make_event(message, id=300))
+    assert outcome.scores["spam"] < 0.5  # the model alone would let it through
+    case = outcome.case
+    assert case is not None
+    assert case.action == "delete"
+    assert case.labels == ("spam",)
+    assert "scam link: dlscord-gift.com looks like discord.gift" in case.reason

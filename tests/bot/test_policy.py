@@ -8,7 +8,7 @@ import pytest
 
 from bot.flood import FloodSignals
 from bot.policy import Band, Context, MemberHistory, decide
-from bot.policy_config import ActionKind, Policy, parse_policy
+from bot.policy_config import Action, ActionKind, Policy, parse_policy
 from tests.conftest import make_event
 
 POLICY_YAML = """
@@ -185,3 +185,62 @@ def test_flood_rule_respects_exemptions(policy: Policy) -> None:
     event = make_event("hello", roles=frozenset({"Moderator"}))
     verdict = decide(scores(), event, MemberHistory(), policy, flood=FloodSignals(repeats=9))
     assert verdict.action.kind is ActionKind.NONE
+
+
+PHISH = "Free Discord Nitro for 3 months, claim here: https://dlscord-gift.com/xyz"
+
+
+def test_scam_link_rule_acts_on_a_single_message(policy: Policy) -> None:
+    verdict = decide(scores(spam=0.02), make_event(PHISH), MemberHistory(), policy)
+    assert str(verdict.action) == "delete"
+    assert verdict.acts
+    assert verdict.labels == ("spam",)
+    assert "scam link: dlscord-gift.com looks like discord.gift" in verdict.reasons
+    assert not verdict.strike
+
+
+def test_scam_link_rule_replaces_a_spam_review_hit(policy: Policy) -> None:
+    verdict = decide(scores(spam=0.7), make_event(PHISH), MemberHistory(), policy)
+    assert verdict.band is Band.ACT
+    assert verdict.labels == ("spam",)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["see https://discord.com/channels/1/2", "https://github.com/x", "free nitro, no link"],
+)
+def test_scam_link_rule_passes_official_and_plain_links(policy: Policy, message: str) -> None:
+    verdict = decide(scores(), make_event(message), MemberHistory(), policy)
+    assert verdict.action.kind is ActionKind.NONE
+    assert not any("scam link" in r for r in verdict.reasons)
+
+
+@pytest.mark.parametrize(
+    "event_kwargs",
+    [{"roles": frozenset({"Moderator"})}, {"channel_id": 55}, {"channel_id": 99}],
+    ids=["exempt role", "exempt channel", "override exemption"],
+)
+def test_scam_link_rule_respects_exemptions(
+    policy: Policy, event_kwargs: dict[str, object]
+) -> None:
+    verdict = decide(scores(), make_event(PHISH, **event_kwargs), MemberHistory(), policy)
+    assert verdict.action.kind is ActionKind.NONE
+
+
+def test_scam_link_rule_in_shadow_channel_is_recorded_not_enforced(policy: Policy) -> None:
+    verdict = decide(scores(), make_event(PHISH, channel_id=88), MemberHistory(), policy)
+    assert verdict.shadow
+    assert str(verdict.action) == "delete"
+
+
+def test_scam_link_rule_settings(policy: Policy) -> None:
+    def with_rule(**changes: object) -> Policy:
+        rule = policy.scam_links.model_copy(update=changes)
+        return policy.model_copy(update={"scam_links": rule})
+
+    event = make_event(PHISH)
+    assert decide(scores(), event, MemberHistory(), with_rule(enabled=False)).band is Band.NONE
+    allowed = with_rule(allowed_domains=["dlscord-gift.com"])
+    assert decide(scores(), event, MemberHistory(), allowed).band is Band.NONE
+    banned = with_rule(action=Action(kind=ActionKind.BAN))
+    assert str(decide(scores(), event, MemberHistory(), banned).action) == "ban"

@@ -19,6 +19,8 @@ def test_default_config_is_complete_and_valid() -> None:
     assert all(rule.review <= rule.act for rule in policy.labels.values())
     assert policy.labels["threat"].action.kind is ActionKind.TIMEOUT
     assert len(policy.version) == 12
+    assert policy.scam_links.enabled
+    assert policy.scam_links.action.kind is ActionKind.DELETE
 
 
 def _error(source: str) -> PolicyConfigError:
@@ -44,6 +46,12 @@ def _error(source: str) -> PolicyConfigError:
         ("labels: {}\nthreshold: 3\n", 2, "threshold", "Extra inputs are not permitted"),
         ("labels:\n  toxicty: {review: 0.5, act: 0.9}\n", 1, "labels", "unknown label"),
         ("shadow_mode: false\n", 1, "labels", "Field required"),
+        ("labels: {}\nscam_links:\n  enabled: true\n  action: explode\n", 4,
+         "scam_links.action.kind", "Input should be"),
+        ("labels: {}\nscam_links:\n  allowed_domains:\n    - disboard.org\n"
+         "    - https://x.com/a\n", 5, "scam_links.allowed_domains.1", "expected a domain"),
+        ("labels: {}\nscam_links:\n  max_edit_distance: 7\n", 3,
+         "scam_links.max_edit_distance", "less than or equal to 3"),
     ],
 )
 def test_errors_name_file_line_key_and_expectation(
@@ -90,3 +98,10 @@ def test_action_shorthand_forms() -> None:
     assert policy.labels["spam"].action.minutes == 30
     assert str(policy.labels["spam"].action) == "timeout 30"
     assert policy.labels["threat"].action.kind is ActionKind.BAN
+
+
+def test_scam_link_domains_are_normalised() -> None:
+    policy = parse_policy(
+        "labels: {}\nscam_links:\n  protected_domains: [WWW.MyBank.co.uk.]\n", Path("p.yaml")
+    )
+    assert policy.scam_links.protected_domains == ["mybank.co.uk"]
