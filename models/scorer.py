@@ -31,12 +31,6 @@ from models.pair import PairScorer
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 _TOX = LABELS.index("toxicity")
-#: Cosine similarity (all-MiniLM-L6-v2 sentence embeddings) below which a message is taken
-#: not to be about a configured claim: "lol no way" or "what time is the match?" score
-#: 0.0-0.15 against "The moon landing was faked.", on-topic rewordings 0.3-0.65.
-CLAIM_RELEVANCE = 0.25
-#: Stance toward a claim the message is not about.
-NOT_ABOUT_CLAIM = {"agree": 0.0, "disagree": 0.0, "neutral": 1.0}
 
 
 class VigilScorer:
@@ -101,11 +95,12 @@ class VigilScorer:
         parents = [clean_text(r.parent) if r.parent is not None else None for r in requests]
         targets = [tuple(clean_text(t) for t in r.targets) for r in requests]
         claims = {t for ts in targets for t in ts}
-        # Claims are encoded once (cached) for their embedding; the v1 bi-encoder heads also
-        # read pooled features of parents.
-        extra = [p for p in parents if p is not None] if self.pair is None else []
-        feats = self._features(texts + extra + sorted(claims))
-        self._remember_claims(feats, claims)
+        if self.pair is None:
+            # The v1 bi-encoder heads read pooled features of parents and claims (cached).
+            feats = self._features(texts + [p for p in parents if p is not None] + sorted(claims))
+            self._remember_claims(feats, claims)
+        else:
+            feats = self._features(texts)
 
         x = torch.from_numpy(np.stack([feats[t][0] for t in texts]))
         # Stance reads the frozen features (they are also the head features unless a tuned
@@ -115,16 +110,11 @@ class VigilScorer:
         embeddings = sentence_embedding(xf.numpy())
 
         with_parent = [i for i, p in enumerate(parents) if p is not None]
-        # A message takes no stance toward a claim it is not about: only pairs whose
-        # sentence embeddings are at least CLAIM_RELEVANCE similar go to the stance model.
-        claim_emb = {c: sentence_embedding(feats[c][1]) for c in claims}
-        target_stance = [[dict(NOT_ABOUT_CLAIM) for _ in ts] for ts in targets]
-        claim_pairs = [
-            (i, k, t)
-            for i, ts in enumerate(targets)
-            for k, t in enumerate(ts)
-            if float(embeddings[i] @ claim_emb[t]) >= CLAIM_RELEVANCE
-        ]
+        # Every target is scored, however unrelated it looks: callers of ``score`` ask for
+        # stance toward topics a message may never name (an embedding-similarity gate tried
+        # here turned "No, that is simply false." toward "The earth is flat." into neutral).
+        claim_pairs = [(i, k, t) for i, ts in enumerate(targets) for k, t in enumerate(ts)]
+        target_stance: list[list[dict[str, float]]] = [[{} for _ in ts] for ts in targets]
         if self.pair is not None:
             parent_stance, claim_stance = self._pair_pass(
                 texts, parents, with_parent, claim_pairs, probs, logits

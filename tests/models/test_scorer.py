@@ -81,9 +81,6 @@ def test_target_stances_follow_targets(scorer) -> None:
     (res,) = scorer.score_batch([ScoreRequest("I agree vaccines are safe", targets=claims)])
     assert len(res.target_stances) == 2
     assert all(set(s) == set(STANCES) for s in res.target_stances)
-    # A claim the message is not about gets no stance; the related one goes to the model.
-    assert res.target_stances[1] == {"agree": 0.0, "disagree": 0.0, "neutral": 1.0}
-    assert res.target_stances[0]["neutral"] < 1.0
     # Claim features are cached: scoring again gives the same stances.
     (again,) = scorer.score_batch([ScoreRequest("I agree vaccines are safe", targets=claims)])
     for a, b in zip(again.target_stances, res.target_stances, strict=True):
