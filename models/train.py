@@ -1,6 +1,12 @@
-"""Train Vigil's heads on cached frozen-backbone features.
+"""Train Vigil's models from ../shared/data.
 
     python -m models.train [--data-dir ../shared/data] [--seed 13]
+
+Stages (partial mode, the default): fine-tune the encoder layers above ``--frozen-layers``
+jointly with a multi-task message head (models.partial); train the shipped message heads,
+context head and bi-encoder stance head on the resulting features; then the reply
+cross-encoder for stance and in-context toxicity (models.pair). ``--mode frozen`` trains
+heads on the untouched encoder only.
 
 Splits: ``dev`` (official validation sets or a hashed 12% slice) is never touched here;
 ``calib`` (a hashed 10% of train) drives early stopping, Platt scaling, thresholds and
@@ -41,10 +47,9 @@ from models.features import DEFAULT_CACHE, FeatureStore, fill_store
 from models.heads import Calibration, MessageHeads, StanceHead, VigilHeads
 from models.metrics import best_threshold, macro_f1
 from models.pair import PairItem
-from models.partial import N_FROZEN as DEFAULT_FROZEN_LAYERS
 
 log = logging.getLogger(__name__)
-VERSION = "1.3.0"
+VERSION = "2.0.0"
 #: Extra weight of annotated non-toxic messages that mention a protected group.
 BENIGN_IDENTITY_WEIGHT = 2.0
 #: Loss weight of heuristic labels (models.data.weak) relative to annotated ones.
@@ -521,14 +526,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument(
         "--pair-epochs",
         type=int,
-        default=2,
+        default=3,
         help="partial mode: epochs of the reply cross-encoder (models.pair); 0 = none",
     )
     ap.add_argument(
         "--frozen-layers",
         type=int,
-        default=DEFAULT_FROZEN_LAYERS,
-        help="partial mode: encoder layers kept frozen below the tuned top (0 = tune all 6)",
+        default=0,
+        help="partial mode: encoder layers kept frozen below the tuned top (0 = tune all 6; "
+        "v1.2-v1.3 kept 4)",
     )
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
