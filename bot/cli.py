@@ -1,4 +1,4 @@
-"""``python -m bot`` — replay, score and run."""
+"""``python -m bot`` — replay, score, calibrate, forget and run."""
 
 from __future__ import annotations
 
@@ -34,6 +34,11 @@ def _parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--db", type=Path, default=None, help="the bot's SQLite file")
     calibrate.add_argument("--config", type=Path, default=None, help="policy YAML")
 
+    forget = sub.add_parser("forget", help="erase a member's stored data (erasure request)")
+    forget.add_argument("--db", type=Path, default=None, help="the bot's SQLite file")
+    forget.add_argument("--guild", type=int, required=True, help="server id")
+    forget.add_argument("--user", type=int, required=True, help="the member's user id")
+
     sub.add_parser("run", help="connect to Discord (token from VIGIL_TOKEN)")
     return parser
 
@@ -52,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
             return _score(args, settings)
         if args.command == "calibrate":
             return _calibrate(args, settings)
+        if args.command == "forget":
+            return _forget(args, settings)
         if args.command == "run":
             from bot.app import run_bot
 
@@ -121,4 +128,31 @@ def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
     records = asyncio.run(load())
     print(f"{len(records)} messages with a moderator's decision in {db_path}\n")
     print(advice_table(advise(records, policy)))
+    return 0
+
+
+def _forget(args: argparse.Namespace, settings: Settings) -> int:
+    """Erase one member's data from the database (no Discord needed); print the counts."""
+    from bot.privacy import DataService, count_lines
+    from bot.storage import open_database
+    from bot.storage.records import Erasure
+
+    db_path = args.db or settings.db_path
+    if not Path(db_path).is_file():
+        print(f"no such database: {db_path}", file=sys.stderr)
+        return 2
+
+    async def erase() -> Erasure:
+        db = await open_database(db_path)
+        try:
+            return await DataService(db).forget_member(args.guild, args.user, None, source="cli")
+        finally:
+            await db.close()
+
+    erasure = asyncio.run(erase())
+    print(f"erased the data of user {args.user} in guild {args.guild} ({db_path})")
+    for label, count in count_lines(erasure.counts, memory=False):
+        print(f"  {label:<30} {count}")
+    print("case numbers, actions, moderators and outcomes are kept; "
+          f"logged as erasure #{erasure.id}")
     return 0

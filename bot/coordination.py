@@ -48,3 +48,8 @@ class CoordinationDetector(Protocol):
     ) -> list[CoordinationAlert]:
         """Take one member join (raid detection)."""
         ...
+
+    def forget(self, guild_id: int, user_id: int) -> int:
+        """Drop everything held about a member in a guild (data erasure); returns how many
+        of their recent messages were held."""
+        ...

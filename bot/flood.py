@@ -44,6 +44,10 @@ class FloodTracker:
         mentions = sum(1 for m in event.text.mentions if m.startswith("<@") and "&" not in m)
         return FloodSignals(repeats=repeats, mentions=mentions)
 
+    def forget(self, guild_id: int, user_id: int) -> int:
+        """Drop a member's recent messages (data erasure); returns how many were held."""
+        return len(self._seen.pop((guild_id, user_id), ()))
+
     def _forget_idle(self, since: datetime) -> None:
         for key in [k for k, h in self._seen.items() if not h or h[-1][0] < since]:
             del self._seen[key]

@@ -65,6 +65,14 @@ class ModerationPipeline:
         self.live = live
         self.flood = FloodTracker()
 
+    def forget(self, guild_id: int, user_id: int) -> int:
+        """Drop a member's recent messages from memory (flood history, campaign detector);
+        returns how many were held (the same message sits in both: the larger count)."""
+        held = self.flood.forget(guild_id, user_id)
+        if self.detector is not None:
+            held = max(held, self.detector.forget(guild_id, user_id))
+        return held
+
     @property
     def model_version(self) -> str:
         return self.batcher.scorer.version

@@ -12,6 +12,7 @@ from bot.clock import Clock, utcnow
 from bot.coordination import CoordinationDetector
 from bot.pipeline import ModerationPipeline
 from bot.policy_config import PolicyHolder
+from bot.privacy import DataService
 from bot.scoring import MicroBatcher
 from bot.storage import Database, open_database
 from models.api import Scorer
@@ -25,6 +26,7 @@ class Services:
     cases: CaseService
     appeals: AppealService
     pipeline: ModerationPipeline
+    privacy: DataService
 
     async def close(self) -> None:
         await self.batcher.close()
@@ -52,4 +54,5 @@ async def build_services(
     pipeline = ModerationPipeline(
         batcher, cases, lambda: policy.current, detector=detector, live=live
     )
-    return Services(db, policy, batcher, cases, appeals, pipeline)
+    privacy = DataService(db, clock=clock, memory=(pipeline,))
+    return Services(db, policy, batcher, cases, appeals, pipeline, privacy)

@@ -1,19 +1,76 @@
-"""``/vigil``: policy summary and reload, shadow mode, score preview, stats (Manage Server)."""
+"""``/vigil``: policy summary and reload, shadow mode, score preview, stats, and erasing a
+member's data on request (Manage Server)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+import contextlib
+import re
+from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.policy_config import Policy, PolicyConfigError
+from bot.privacy import DataService, count_lines
 from bot.review import ReviewService
 from bot.services import Services
 
 if TYPE_CHECKING:
     from bot.app import VigilBot
+
+#: A mention (``<@123>``, ``<@!123>``) or a bare user id.
+_USER_REF = re.compile(r"<@!?(\d{1,20})>|(\d{1,20})")
+#: How long the Erase / Cancel buttons wait.
+CONFIRM_SECONDS = 120
+
+
+def user_id_from(text: str) -> int | None:
+    """The user id in a mention or a bare id; None for anything else. A string, not a
+    user option, so members who already left (and deleted accounts) can be named."""
+    match = _USER_REF.fullmatch(text.strip())
+    return int(match[1] or match[2]) if match else None
+
+
+class ForgetConfirm(discord.ui.View):
+    """Erase / Cancel under the ephemeral question; only the admin who asked may answer."""
+
+    def __init__(self, bot: commands.Bot, privacy: DataService,
+                 asked: discord.Interaction[Any], user_id: int) -> None:
+        super().__init__(timeout=CONFIRM_SECONDS)
+        self.bot = bot
+        self.privacy = privacy
+        self.asked = asked
+        self.user_id = user_id
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        # A double click queues two callbacks: only the first one may erase (and log).
+        return interaction.user.id == self.asked.user.id and not self.is_finished()
+
+    @discord.ui.button(label="Erase", style=discord.ButtonStyle.danger)
+    async def erase(self, interaction: discord.Interaction[Any],
+                    _: discord.ui.Button[ForgetConfirm]) -> None:
+        self.stop()
+        assert interaction.guild_id is not None
+        erasure = await self.privacy.forget_member(interaction.guild_id, self.user_id,
+                                                   interaction.user.id)
+        rows = "\n".join(f"{label}: **{count}**" for label, count in count_lines(erasure.counts))
+        await interaction.response.edit_message(
+            content=f"Erased the data of <@{self.user_id}> (erasure #{erasure.id}).\n{rows}\n"
+                    "Case numbers, actions, moderators and outcomes are kept.", view=None)
+        self.bot.dispatch("member_data_erased", erasure)
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel(self, interaction: discord.Interaction[Any],
+                     _: discord.ui.Button[ForgetConfirm]) -> None:
+        self.stop()
+        await interaction.response.edit_message(content="Cancelled: nothing was erased.",
+                                                view=None)
+
+    async def on_timeout(self) -> None:
+        with contextlib.suppress(discord.HTTPException):
+            await self.asked.edit_original_response(content="No answer: nothing was erased.",
+                                                    view=None)
 
 
 def policy_summary(policy: Policy, *, bot_version: str, model_version: str) -> discord.Embed:
@@ -128,6 +185,26 @@ class Admin(commands.GroupCog, group_name="vigil", group_description="Vigil sett
         embed.add_field(name="Cases by action", value=table(stats.by_action))
         embed.add_field(name="Cases by status", value=table(stats.by_status))
         await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @app_commands.command(name="forget",
+                          description="Erase a member's stored messages and scores (also after "
+                                      "they left)")
+    @app_commands.describe(member="A mention or a user id")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def forget(self, interaction: discord.Interaction,
+                     member: app_commands.Range[str, 1, 40]) -> None:
+        user_id = user_id_from(member)
+        if user_id is None:
+            await interaction.response.send_message(
+                "Name the member with a mention or their user id (Developer Mode → Copy User ID).",
+                ephemeral=True)
+            return
+        view = ForgetConfirm(self.bot, self.services.privacy, interaction, user_id)
+        await interaction.response.send_message(
+            f"Erase what Vigil stores about <@{user_id}> (`{user_id}`) in this server? Their "
+            "message scores are deleted and the text of their messages and appeals on cases "
+            "becomes `[erased]`; case numbers, actions, moderators and outcomes stay. "
+            "This cannot be undone.", view=view, ephemeral=True)
 
 
 async def setup(bot: VigilBot) -> None:

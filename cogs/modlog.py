@@ -2,7 +2,7 @@
 
 Fed only by custom events: ``case_opened`` / ``case_resolved`` from the CaseService hook
 (bridged in ``bot/app.py``), ``case_action`` from the Discord executor and
-``appeal_decided`` from the appeals cog.
+``appeal_decided`` from the appeals cog, ``member_data_erased`` from the admin cog.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from discord.ext import commands
 from bot.actions import ActionOutcome
 from bot.appeals import AppealDecision
 from bot.discord_views import policy_channel
+from bot.privacy import count_lines
 from bot.review import ReviewService
 from bot.services import Services
-from bot.storage.records import AppealStatus, Case, CaseEvent, CaseStatus
+from bot.storage.records import AppealStatus, Case, CaseEvent, CaseStatus, Erasure
 
 if TYPE_CHECKING:
     from bot.app import VigilBot
@@ -109,6 +110,21 @@ class ModLog(commands.Cog):
             colour=discord.Colour.dark_red(),
         )
         embed.add_field(name="Member", value=f"<@{case.target_id}>")
+        await self._post(embed)
+
+    @commands.Cog.listener()
+    async def on_member_data_erased(self, erasure: Erasure) -> None:
+        embed = discord.Embed(
+            title="Member data erased",
+            description=f"<@{erasure.user_id}> (`{erasure.user_id}`), on request. Case numbers, "
+                        "actions and outcomes are kept.",
+            colour=discord.Colour.dark_grey(),
+        )
+        embed.add_field(name="By", value=f"<@{erasure.actor_id}>" if erasure.actor_id
+                        else "command line")
+        for label, count in count_lines(erasure.counts):
+            embed.add_field(name=label.capitalize(), value=str(count))
+        embed.timestamp = erasure.at
         await self._post(embed)
 
 

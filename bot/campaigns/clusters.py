@@ -179,6 +179,21 @@ class Cluster:
         self.alerted_accounts = max(self.alerted_accounts, other.alerted_accounts)
         self._trim()
 
+    def drop_author(self, author_id: int, texts: list[str]) -> None:
+        """Forget ``author_id``'s account, posts and embeddings (data erasure); ``texts`` are
+        the samples left. Aggregates (match counts, strongest signals, spam scores, channel
+        counts) stay: they hold no text and name no one."""
+        self.accounts.pop(author_id, None)
+        gone = {p.message_id for p in self.posts if p.author_id == author_id}
+        self.posts = [p for p in self.posts if p.author_id != author_id]
+        self.message_ids = [m for m in self.message_ids if m not in gone]
+        remembered = [(a, v) for a, v in self.memory if a != author_id]
+        self.memory.clear()
+        self.memory_sum, self._centroid = None, None
+        for other, vector in remembered:
+            self.add_vector(other, vector)
+        self.texts = texts
+
     def _trim(self) -> None:
         if len(self.posts) > CLUSTER_CAP:
             del self.posts[: len(self.posts) - CLUSTER_CAP]
@@ -301,6 +316,26 @@ class NearDupIndex:
         if embedding is not None and grew and len(cluster.accounts) > 1:
             cluster = self._pull(cluster)
         return cluster
+
+    def forget_author(self, author_id: int) -> int:
+        """Drop every message of ``author_id`` (window and kept) and the author from every
+        cluster (data erasure); returns how many of their messages were held."""
+        mine = [e for e in (*self.entries, *self.kept) if e.author.id == author_id]
+        for cluster in list(self.clusters.values()):
+            if author_id in cluster.accounts:
+                # Samples are not attributed: rebuild them from the others' live messages.
+                others = (self.by_seq[s] for s in sorted(cluster.live) if s in self.by_seq)
+                texts = dict.fromkeys(e.text for e in others if e.author.id != author_id)
+                cluster.drop_author(author_id, list(texts)[:20])
+        if mine:
+            self.entries = deque(e for e in self.entries if e.author.id != author_id)
+            self.kept = deque(e for e in self.kept if e.author.id != author_id)
+            self._kept_cache = None
+            for entry in mine:
+                self._remove(entry)
+        for cluster_id in [c.id for c in self.retained.values() if len(c.accounts) < 2]:
+            self._forget(cluster_id)
+        return len(mine)
 
     # -- matching -------------------------------------------------------------------------
     def _strong_matches(self, entry: Entry) -> tuple[set[int], str]:

@@ -120,6 +120,18 @@ class CampaignDetector:
         )
         return [] if burst is None else [_raid_alert(burst, guild_id, at)]
 
+    def forget(self, guild_id: int, user_id: int) -> int:
+        """Drop what is held about a member in ``guild_id`` (data erasure): their messages
+        in the window and in clusters, their history, pile-on hits and raid joins."""
+        guild = self._guilds.get(guild_id)
+        if guild is None:
+            return 0
+        held = guild.index.forget_author(user_id)
+        history = guild.history.pop(user_id, ())
+        guild.raid.forget(user_id)
+        # The same message sits in several of these; report the largest count.
+        return max(held, len(history), guild.pile_ons.forget(user_id))
+
     # -- state ----------------------------------------------------------------------------
     def _guild(self, guild_id: int, cfg: Campaigns) -> _Guild:
         join = max(0.0, cfg.embedding_similarity - self.join_margin)

@@ -68,6 +68,16 @@ class PileOnTracker:
         self._prune(hit.at, window)
         return found
 
+    def forget(self, member_id: int) -> int:
+        """Drop the member's hostile messages and any pile-on aimed at them (data erasure);
+        returns how many of their messages were held."""
+        dropped: set[int] = set()
+        self.targets.pop(member_id, None)
+        for state in self.targets.values():
+            dropped |= {h.message_id for h in state.hits if h.author_id == member_id}
+            state.hits = deque(h for h in state.hits if h.author_id != member_id)
+        return len(dropped)
+
     def _prune(self, now: datetime, window: timedelta) -> None:
         if len(self.targets) <= self.max_targets:
             return

@@ -53,6 +53,11 @@ class RaidTracker:
         score = round(min(1.0, 0.6 + 0.3 * min(1.0, count / (2 * min_joins))), 4)
         return Burst(members, self.joins[0][0], at, score)
 
+    def forget(self, member_id: int) -> None:
+        """Drop the member's join and raider mark (data erasure)."""
+        self.joins = deque((at, m) for at, m in self.joins if m.id != member_id)
+        self.raiders.pop(member_id, None)
+
     def raider_ids(self) -> set[int]:
         return set(self.raiders)
 

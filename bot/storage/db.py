@@ -36,6 +36,7 @@ class Database:
         from bot.storage.appeals import AppealRepository
         from bot.storage.campaigns import CampaignRepository
         from bot.storage.cases import CaseRepository
+        from bot.storage.erasure import ErasureRepository
         from bot.storage.scores import ScoreRepository
 
         self.write_lock = asyncio.Lock()
@@ -43,6 +44,7 @@ class Database:
         self.appeals = AppealRepository(conn, self.write_lock)
         self.scores = ScoreRepository(conn, self.write_lock)
         self.campaigns = CampaignRepository(conn, self.write_lock)
+        self.erasures = ErasureRepository(conn, self.write_lock)
 
     async def schema_version(self) -> int:
         async with self.conn.execute("PRAGMA user_version") as cursor:
@@ -76,6 +78,8 @@ async def open_database(path: Path | str) -> Database:
     await conn.execute("PRAGMA journal_mode = WAL")
     await conn.execute("PRAGMA foreign_keys = ON")
     await conn.execute("PRAGMA busy_timeout = 5000")
+    # Deleted and overwritten content is zeroed, so erased text (bot.privacy) leaves the file.
+    await conn.execute("PRAGMA secure_delete = ON")
     db = Database(conn, path)
     try:
         await db.migrate()

@@ -202,3 +202,47 @@ class CampaignRecord:
     evidence: dict[str, Any]
     case_id: int | None
     created_at: datetime
+
+
+#: What replaces a member's words (message excerpts, appeal statements, campaign samples)
+#: once their data is erased on request.
+ERASED = "[erased]"
+
+
+@dataclass(frozen=True, slots=True)
+class ErasureCounts:
+    #: Per-message score rows deleted.
+    message_scores: int = 0
+    #: Cases whose message excerpt or member name was redacted.
+    cases: int = 0
+    #: Appeal statements redacted.
+    appeals: int = 0
+    #: Campaign records whose sample texts or member name were redacted.
+    campaigns: int = 0
+    #: Recent messages dropped from memory (flood history, campaign window).
+    in_memory: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.message_scores + self.cases + self.appeals + self.campaigns + self.in_memory
+
+
+@dataclass(frozen=True, slots=True)
+class Erasure:
+    """One honoured erasure request, as logged (the erased text is never kept)."""
+
+    id: int
+    guild_id: int
+    user_id: int
+    actor_id: int | None
+    source: str
+    at: datetime
+    counts: ErasureCounts
+
+    @classmethod
+    def from_row(cls, row: Any) -> Erasure:
+        return cls(
+            id=row["id"], guild_id=row["guild_id"], user_id=row["user_id"],
+            actor_id=row["actor_id"], source=row["source"],
+            at=datetime.fromisoformat(row["at"]), counts=ErasureCounts(**json.loads(row["counts"])),
+        )

@@ -96,3 +96,45 @@ async def test_calibrate_reads_review_decisions_from_the_database(tmp_path: Path
     missing = run("calibrate", "--db", str(tmp_path / "none.db"))
     assert missing.returncode == 2
     assert "no such database" in missing.stderr
+
+
+async def test_forget_erases_a_member_and_prints_the_counts(tmp_path: Path) -> None:
+    from bot.storage import open_database
+    from bot.storage.records import ERASED, CaseStatus, NewCase
+    from tests.bot.test_calibrate import AT, reviewed
+
+    path = tmp_path / "bot.db"
+    db = await open_database(path)
+    for i in range(3):
+        await db.scores.save(reviewed(i, 0.9, "remove"))  # author 3 in guild 1
+    await db.cases.create(NewCase(1, 3, "warn", "rude", CaseStatus.APPLIED, target_name="carol",
+                                  excerpt="something carol wrote"), AT)
+    await db.cases.create(NewCase(1, 4, "warn", "rude", CaseStatus.APPLIED,
+                                  excerpt="someone else's words"), AT)
+    await db.close()
+
+    result = run("forget", "--db", str(path), "--guild", "1", "--user", "3")
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"erased the data of user 3 in guild 1 ({path})"
+    assert lines[1].split() == ["message", "scores", "deleted", "3"]
+    assert lines[2].split() == ["cases", "redacted", "1"]
+    assert "memory" not in result.stdout  # no bot process here
+    assert "logged as erasure #1" in lines[-1]
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM message_scores").fetchone() == (0,)
+        excerpts = conn.execute("SELECT excerpt, reason FROM cases ORDER BY number").fetchall()
+        erasures = conn.execute("SELECT user_id, actor_id, source FROM erasures").fetchall()
+    assert excerpts == [(ERASED, "rude"), ("someone else's words", "rude")]
+    assert erasures == [(3, None, "cli")]
+
+
+def test_forget_needs_an_existing_database_and_both_ids(tmp_path: Path) -> None:
+    missing = run("forget", "--db", str(tmp_path / "none.db"), "--guild", "1", "--user", "3")
+    assert missing.returncode == 2
+    assert "no such database" in missing.stderr
+    assert not (tmp_path / "none.db").exists()
+    incomplete = run("forget", "--db", str(tmp_path / "none.db"), "--guild", "1")
+    assert incomplete.returncode == 2
+    assert "--user" in incomplete.stderr

@@ -42,3 +42,17 @@ def test_idle_authors_are_forgotten(monkeypatch: pytest.MonkeyPatch) -> None:
         tracker.observe(make_event("hi", id=author, author_id=author, at=T0), WINDOW)
     tracker.observe(make_event("hi", id=99, author_id=99, at=T0 + timedelta(hours=1)), WINDOW)
     assert len(tracker) == 1
+
+
+def test_forget_drops_one_members_history_in_one_guild() -> None:
+    tracker = FloodTracker()
+    for i in range(3):
+        tracker.observe(make_event("buy now", id=i, at=T0 + timedelta(minutes=i)), WINDOW)
+    tracker.observe(make_event("buy now", id=9, author_id=7, at=T0), WINDOW)
+
+    assert tracker.forget(1, 42) == 3
+    assert tracker.forget(1, 42) == 0
+    assert tracker.forget(2, 7) == 0  # another guild
+    assert len(tracker) == 1
+    again = make_event("buy now", id=10, at=T0 + timedelta(minutes=4))
+    assert tracker.observe(again, WINDOW).repeats == 1

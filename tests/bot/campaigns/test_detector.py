@@ -413,3 +413,57 @@ def test_pairs_with_no_account_in_common_stay_apart() -> None:
 
 def test_a_large_cluster_re_alerts_after_a_quarter_more_accounts() -> None:
     assert [_next_alert(n, 3) for n in (3, 5, 6, 8, 12)] == [4, 6, 8, 10, 15]
+
+
+def test_forget_drops_an_authors_messages_samples_and_account() -> None:
+    detector = CampaignDetector()
+    ring = [member(i, age_days=2) for i in (1, 2, 3)]
+    texts = [f"{LINE} (copy {i})" for i in range(3)]  # reworded: one embedding, three texts
+    alerts = feed(detector, [(event(m, texts[i], minutes=i), result(basis(0)))
+                             for i, m in enumerate(ring)])
+    assert [set(a.accounts) for a in alerts] == [{1, 2, 3}]
+    guild = detector._guilds[1]
+
+    assert detector.forget(1, 2) == 1
+
+    assert detector.window_size(1) == 2
+    assert 2 not in guild.history
+    assert all(e.author.id != 2 for e in guild.index.by_seq.values())
+    [cluster] = guild.index.clusters.values()
+    assert set(cluster.accounts) == {1, 3}
+    assert cluster.texts == [texts[0], texts[2]]
+    assert {p.author_id for p in cluster.posts} == {1, 3}
+    assert {a for a, _ in cluster.memory} == {1, 3}
+    assert detector.forget(1, 2) == 0
+    assert detector.forget(5, 2) == 0  # a guild never seen
+    # The ring goes on without the forgotten account.
+    feed(detector, [(event(member(4, age_days=2), LINE + " again", minutes=4),
+                     result(basis(0)))])
+    assert [set(c.accounts) for c in guild.index.clusters.values()] == [{1, 3, 4}]
+
+
+def test_forget_reaches_kept_posts_and_retained_clusters() -> None:
+    pol = policy(window_minutes=60, cluster_ttl_minutes=300)
+    later = "something else entirely, about the weather today"
+
+    def pair(age_days: float, gap: float) -> CampaignDetector:
+        detector = CampaignDetector()
+        for i in range(2):
+            detector.observe(event(member(70 + i, age_days=age_days), LINE, minutes=gap * i),
+                             result(basis(0)), verdict(), pol)
+        detector.observe(event(member(99), later, minutes=200), result(basis(5)), verdict(),
+                         pol)
+        return detector
+
+    detector = pair(2.0, 90)  # new accounts: their posts are kept past the window
+    index = detector._guilds[1].index
+    assert len(index.kept) == 2
+    assert detector.forget(1, 70) == 1
+    assert [e.author.id for e in index.kept] == [71]
+    assert len(index._kept_matrix()[0]) == 1  # type: ignore[index]
+
+    detector = pair(400.0, 1)  # established accounts: only their cluster outlives the window
+    index = detector._guilds[1].index
+    assert len(index.retained) == 1
+    detector.forget(1, 70)
+    assert index.retained == {}  # one account left is no cluster worth keeping

@@ -82,3 +82,25 @@ def test_raiders_posting_the_same_thing_boost_the_raid() -> None:
     assert len(raids) == 1
     assert raids[0].evidence["repeated_content"] is True
     assert raids[0].score > 0.7
+
+
+def test_forget_drops_a_members_hits_joins_and_the_pile_on_at_them() -> None:
+    detector = CampaignDetector()
+    for i in range(1, 4):
+        ev = event(member(i), f"you clearly have no clue what you are on about {i}",
+                   minutes=i, reply_to=999, parent_author=50)
+        detector.observe(ev, result(insult=0.5), verdict(), POLICY)
+    for i in range(10):
+        at = T0 + timedelta(seconds=20 * i)
+        detector.observe_join(GUILD, member(300 + i, age_days=0.5, at=at), at, POLICY)
+    guild = detector._guilds[GUILD]
+    assert 301 in guild.raid.raider_ids()
+
+    detector.forget(GUILD, 2)
+    detector.forget(GUILD, 301)
+
+    assert [h.author_id for h in guild.pile_ons.targets[50].hits] == [1, 3]
+    assert 301 not in guild.raid.raider_ids()
+    assert all(m.id != 301 for _, m in guild.raid.joins)
+    detector.forget(GUILD, 50)
+    assert 50 not in guild.pile_ons.targets
