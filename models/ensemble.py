@@ -43,7 +43,7 @@ def member_entry(weights_dir: Path, file: str = MEMBER_FILE) -> dict[str, Any]:
         "combine": COMBINE,
         "members": [
             {
-                "name": "v1.1.0 frozen encoder",
+                "name": "v1.1.0 frozen encoder (fp16 copy since v2.0.0)",
                 "file": file,
                 "features": "frozen",
                 "sha256": sha256(Path(weights_dir) / file),

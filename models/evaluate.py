@@ -156,7 +156,7 @@ def evaluate_dev(
     )
     # Stance.
     pairs = [p for p in corpus.pairs if p.split == "dev"]
-    if pair is not None:
+    if pair is not None and meta.get("pair", {}).get("use_for_stance", True):
         # The base toxicity logit feeds only the context output, not stance.
         sp = pair([(p.parent, p.text) for p in pairs], torch.zeros(len(pairs)))[0].argmax(1)
     else:

@@ -49,8 +49,12 @@ class VigilScorer:
         self.heads = heads.eval()
         #: Extra ensemble members, (feature kind, heads); see models.ensemble.
         self.members = [(k, h.eval()) for k, h in members]
-        #: Reply cross-encoder (models.pair); without it, v1 bi-encoder stance + context head.
+        #: Reply cross-encoder (models.pair): in-context toxicity, and stance when training
+        #: found it better than the bi-encoder stance head on the calibration split.
         self.pair = pair
+        self.pair_stance = pair is not None and bool(
+            meta.get("pair", {}).get("use_for_stance", True)
+        )
         self.meta = dict(meta)
         self.version = (
             f"vigil-minilm-heads/{meta.get('version', '0')}"
@@ -95,12 +99,12 @@ class VigilScorer:
         parents = [clean_text(r.parent) if r.parent is not None else None for r in requests]
         targets = [tuple(clean_text(t) for t in r.targets) for r in requests]
         claims = {t for ts in targets for t in ts}
-        if self.pair is None:
-            # The v1 bi-encoder heads read pooled features of parents and claims (cached).
+        if self.pair_stance:
+            feats = self._features(texts)
+        else:
+            # The bi-encoder stance head reads pooled features of parents and claims (cached).
             feats = self._features(texts + [p for p in parents if p is not None] + sorted(claims))
             self._remember_claims(feats, claims)
-        else:
-            feats = self._features(texts)
 
         x = torch.from_numpy(np.stack([feats[t][0] for t in texts]))
         # Stance reads the frozen features (they are also the head features unless a tuned
@@ -110,21 +114,27 @@ class VigilScorer:
         embeddings = sentence_embedding(xf.numpy())
 
         with_parent = [i for i, p in enumerate(parents) if p is not None]
+        parent_stance: dict[int, dict[str, float]] = {}
+        if with_parent:
+            parent_stance = self._with_parent(
+                feats, x, xf, texts, parents, with_parent, probs, logits
+            )
         # Every target is scored, however unrelated it looks: callers of ``score`` ask for
         # stance toward topics a message may never name (an embedding-similarity gate tried
         # here turned "No, that is simply false." toward "The earth is flat." into neutral).
         claim_pairs = [(i, k, t) for i, ts in enumerate(targets) for k, t in enumerate(ts)]
         target_stance: list[list[dict[str, float]]] = [[{} for _ in ts] for ts in targets]
-        if self.pair is not None:
-            parent_stance, claim_stance = self._pair_pass(
-                texts, parents, with_parent, claim_pairs, probs, logits
-            )
-        else:
-            parent_stance, claim_stance = self._bi_encoder_pass(
-                feats, x, xf, parents, with_parent, claim_pairs, probs, logits
-            )
-        for (i, k, _), st in zip(claim_pairs, claim_stance, strict=True):
-            target_stance[i][k] = st
+        if claim_pairs:
+            rows = [i for i, _, _ in claim_pairs]
+            if self.pair_stance:
+                assert self.pair is not None
+                pairs = [(claim, texts[i]) for i, _, claim in claim_pairs]
+                claim_stance = _named(self.pair(pairs, logits[rows, _TOX])[0])
+            else:
+                u = torch.from_numpy(np.stack([feats[t][1] for _, _, t in claim_pairs]))
+                claim_stance = self._stance(u, xf[rows])
+            for (i, k, _), st in zip(claim_pairs, claim_stance, strict=True):
+                target_stance[i][k] = st
 
         probs_np = probs.clamp(0.0, 1.0).numpy()
         return [
@@ -137,59 +147,40 @@ class VigilScorer:
             for i in range(len(requests))
         ]
 
-    def _pair_pass(
-        self,
-        texts: list[str],
-        parents: list[str | None],
-        with_parent: list[int],
-        claim_pairs: list[tuple[int, int, str]],
-        probs: torch.Tensor,
-        logits: torch.Tensor,
-    ) -> tuple[dict[int, dict[str, float]], list[dict[str, float]]]:
-        """One cross-encoder pass per (parent, message) and (claim, message) pair."""
-        assert self.pair is not None
-        rows = with_parent + [i for i, _, _ in claim_pairs]
-        pairs = [(parents[i] or "", texts[i]) for i in with_parent]
-        pairs += [(claim, texts[i]) for i, _, claim in claim_pairs]
-        if not pairs:
-            return {}, []
-        stance, tox = self.pair(pairs, logits[rows, _TOX])
-        named = [{s: float(row[k]) for k, s in enumerate(STANCES)} for row in stance]
-        n = len(with_parent)
-        if self.use_context and n:
-            probs[with_parent, _TOX] = torch.from_numpy(tox[:n])
-        return dict(zip(with_parent, named[:n], strict=True)), named[n:]
-
-    def _bi_encoder_pass(
+    def _with_parent(
         self,
         feats: Mapping[str, tuple[np.ndarray, np.ndarray]],
         x: torch.Tensor,
         xf: torch.Tensor,
+        texts: list[str],
         parents: list[str | None],
-        with_parent: list[int],
-        claim_pairs: list[tuple[int, int, str]],
+        rows: list[int],
         probs: torch.Tensor,
         logits: torch.Tensor,
-    ) -> tuple[dict[int, dict[str, float]], list[dict[str, float]]]:
-        """v1 weights: context head on pooled features, bi-encoder stance on frozen ones."""
-        parent_stance: dict[int, dict[str, float]] = {}
-        if with_parent:
-            xp = torch.from_numpy(np.stack([feats[parents[i]][0] for i in with_parent]))
-            xpf = torch.from_numpy(np.stack([feats[parents[i]][1] for i in with_parent]))
+    ) -> dict[int, dict[str, float]]:
+        """In-context toxicity (written into ``probs``) and stance toward the parent."""
+        if self.pair is not None:
+            # One cross-encoder pass gives both; its stance is used when training chose it.
+            st, tox = self.pair([(parents[i] or "", texts[i]) for i in rows], logits[rows, _TOX])
             if self.use_context:
-                ctx_logit = self.heads.context(x[with_parent], xp, logits[with_parent, _TOX])
-                probs[with_parent, _TOX] = self.heads.ctx_calib(ctx_logit.unsqueeze(1))[:, 0]
-            st = self._stance(xpf, xf[with_parent])
-            parent_stance = {i: st[k] for k, i in enumerate(with_parent)}
-        if not claim_pairs:
-            return parent_stance, []
-        u = torch.from_numpy(np.stack([feats[t][1] for _, _, t in claim_pairs]))
-        return parent_stance, self._stance(u, xf[[i for i, _, _ in claim_pairs]])
+                probs[rows, _TOX] = torch.from_numpy(tox)
+            if self.pair_stance:
+                return dict(zip(rows, _named(st), strict=True))
+        xpf = torch.from_numpy(np.stack([feats[parents[i] or ""][1] for i in rows]))
+        if self.pair is None and self.use_context:
+            xp = torch.from_numpy(np.stack([feats[parents[i] or ""][0] for i in rows]))
+            ctx_logit = self.heads.context(x[rows], xp, logits[rows, _TOX])
+            probs[rows, _TOX] = self.heads.ctx_calib(ctx_logit.unsqueeze(1))[:, 0]
+        return dict(zip(rows, self._stance(xpf, xf[rows]), strict=True))
 
     def _stance(self, u: torch.Tensor, v: torch.Tensor) -> list[dict[str, float]]:
         logits = self.heads.stance(u, v) + self.heads.stance.bias_adjust
-        p = torch.softmax(logits, dim=-1).numpy()
-        return [{s: float(row[k]) for k, s in enumerate(STANCES)} for row in p]
+        return _named(torch.softmax(logits, dim=-1).numpy())
+
+
+def _named(stance: np.ndarray) -> list[dict[str, float]]:
+    """Rows of stance probabilities as {"agree", "disagree", "neutral"} dicts."""
+    return [{s: float(row[k]) for k, s in enumerate(STANCES)} for row in stance]
 
 
 def load_default_scorer(

@@ -592,6 +592,15 @@ def main(argv: list[str] | None = None) -> None:
         pair_meta = train_pair_model(
             args, backbone, heads, head_store, (ctx_tr, ctx_ca), (pairs_tr, pairs_ca)
         )
+        # Stance from whichever model is better on the calibration pairs (the bi-encoder's
+        # figure is from its best epoch there, so ties go to it).
+        bi, cross = stance_info["calib_macro_f1_adjusted"], pair_meta["calib"]
+        pair_meta["use_for_stance"] = cross["stance_macro_f1_adjusted"] > bi
+        log.info(
+            "stance: bi-encoder %.4f, cross-encoder %.4f on calib",
+            bi,
+            cross["stance_macro_f1_adjusted"],
+        )
     elif (args.out / pair.PAIR_FILE).is_file():
         (args.out / pair.PAIR_FILE).unlink()  # never leave a stale pair model behind
 

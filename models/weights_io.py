@@ -48,11 +48,21 @@ def load_top(backbone, meta: dict[str, Any], weights_dir: Path = WEIGHTS_DIR) ->
     return top.eval()
 
 
+def half_state(module: torch.nn.Module) -> dict[str, torch.Tensor]:
+    """State dict with float tensors as fp16: halves the heads on disk (v2.0.0 keeps the
+    shipped weights under 50 MB); loading copies them back into fp32 parameters."""
+    return {
+        k: (v.detach().to(torch.float16) if v.is_floating_point() else v.detach())
+        .contiguous()
+        .clone()
+        for k, v in module.state_dict().items()
+    }
+
+
 def save(heads: VigilHeads, meta: dict[str, Any], out_dir: Path = WEIGHTS_DIR) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{STEM}.safetensors"
-    state = {k: v.detach().contiguous().clone() for k, v in heads.state_dict().items()}
-    save_file(state, str(path), metadata={"format": "pt"})
+    save_file(half_state(heads), str(path), metadata={"format": "pt"})
     meta = dict(meta, weights_sha256=hashlib.sha256(path.read_bytes()).hexdigest())
     (out_dir / f"{STEM}.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
     return path
