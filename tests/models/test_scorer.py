@@ -179,3 +179,27 @@ def test_scores_are_the_mean_of_the_two_members(scorer) -> None:
         for j, lab in enumerate(LABELS):
             want = float(np.clip((p12[k, j] + p11[k, j]) / 2, 0.0, 1.0))
             assert abs(r.scores[lab] - want) < 1e-6, (t, lab)
+
+
+def test_reply_toxicity_comes_from_the_cross_encoder(scorer) -> None:
+    """v2.0.0: a reply's toxicity is the cross-encoder's correction of the message logit."""
+    import torch
+
+    from models.data.common import clean_text
+    from models.ensemble import message_probs
+
+    assert scorer.pair is not None
+    assert scorer.pair_stance == scorer.meta["pair"]["use_for_stance"]
+    parent, text = "Women are too stupid to vote.", "That is a disgusting thing to say."
+    (alone,), (reply,) = (
+        scorer.score_batch([ScoreRequest(text)]),
+        scorer.score_batch([ScoreRequest(text, parent=parent)]),
+    )
+    x, xf = scorer.backbone.encode_both([clean_text(text)])
+    _, _, logits = message_probs(
+        scorer.heads, torch.from_numpy(x), scorer.members, torch.from_numpy(xf)
+    )
+    _, tox = scorer.pair([(clean_text(parent), clean_text(text))], logits[:, 0])
+    assert abs(reply.scores["toxicity"] - float(tox[0])) < 1e-5
+    assert reply.scores["toxicity"] != alone.scores["toxicity"]
+    assert abs(reply.scores["insult"] - alone.scores["insult"]) < 1e-5  # only toxicity moves
