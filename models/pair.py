@@ -32,7 +32,7 @@ from torch import nn
 from models.api import STANCES
 from models.backbone import HIDDEN
 from models.heads import Calibration
-from models.partial import additive_mask, masked_mean
+from models.partial import bucketed_batches, masked_mean, run_layers, warmup_linear_decay
 
 log = logging.getLogger(__name__)
 
@@ -82,10 +82,7 @@ class PairModel(nn.Module):
         self, h: torch.Tensor, mask: torch.Tensor, segment: torch.Tensor, base: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """(stance logits (b, 3), toxicity logit (b,)) from lower-layer states ``h``."""
-        add = additive_mask(mask, h.dtype)
-        for layer in self.top:
-            out = layer(h, attention_mask=add)
-            h = out[0] if isinstance(out, tuple) else out
+        h = run_layers(self.top, h, mask)
         parent = masked_mean(h, mask * (segment == 0))
         message = masked_mean(h, mask * (segment == 1))
         z = torch.cat([parent, message], dim=-1)
@@ -115,11 +112,7 @@ class PairEncoder:
     @torch.no_grad()
     def lower_states(self, enc: dict[str, torch.Tensor]) -> torch.Tensor:
         h = self.embeddings(input_ids=enc["input_ids"], token_type_ids=enc["token_type_ids"])
-        add = additive_mask(enc["attention_mask"], h.dtype)
-        for layer in self.lower:
-            out = layer(h, attention_mask=add)
-            h = out[0] if isinstance(out, tuple) else out
-        return h
+        return run_layers(self.lower, h, enc["attention_mask"])
 
 
 class PairScorer:
@@ -194,16 +187,9 @@ class PairItem:
     weight: float = 1.0
 
 
-def _batches(items: list[PairItem], batch: int, gen: torch.Generator) -> list[list[int]]:
-    """Shuffled batches of similar length (little padding)."""
-    lens = np.array([len(i.parent) + len(i.text) for i in items])
-    perm = torch.randperm(len(items), generator=gen).numpy()
-    out = []
-    for s in range(0, len(perm), batch * 50):
-        c = perm[s : s + batch * 50]
-        c = c[np.argsort(lens[c], kind="stable")]
-        out += [list(c[i : i + batch]) for i in range(0, len(c), batch)]
-    return [out[i] for i in torch.randperm(len(out), generator=gen).numpy()]
+def _batches(items: list[PairItem], batch: int, gen: torch.Generator) -> list[np.ndarray]:
+    """Shuffled batches of pairs of similar length (little padding)."""
+    return bucketed_batches(np.array([len(i.parent) + len(i.text) for i in items]), batch, gen)
 
 
 def _losses(
@@ -288,10 +274,7 @@ def train_pair(
     total = epochs * ((len(train) + batch - 1) // batch)
     if max_steps:
         total = min(total, max_steps)
-    warm = max(1, total // 20)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
-    )
+    sched = warmup_linear_decay(opt, total)
     step, log_rows = 0, []
     for epoch in range(epochs):
         model.train()

@@ -36,6 +36,26 @@ def masked_mean(h: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     return (h * m).sum(1) / m.sum(1).clamp(min=1.0)
 
 
+def run_layers(layers, h: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Per-token output of BERT ``layers`` for input states ``h`` and 0/1 ``mask``."""
+    add = additive_mask(mask, h.dtype)
+    for layer in layers:
+        out = layer(h, attention_mask=add)
+        # BertLayer returns a tuple in some transformers versions, a tensor in others.
+        h = out[0] if isinstance(out, tuple) else out
+    return h
+
+
+def warmup_linear_decay(
+    opt: torch.optim.Optimizer, total: int
+) -> torch.optim.lr_scheduler.LambdaLR:
+    """5% linear warm-up, then linear decay to zero at step ``total``."""
+    warm = max(1, total // 20)
+    return torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
+    )
+
+
 class TopLayers(nn.Module):
     """Trainable copies of the encoder layers above the first ``first`` (frozen) ones."""
 
@@ -51,11 +71,7 @@ class TopLayers(nn.Module):
 
     def forward(self, h: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """Per-token output of the top layers for hidden_states[self.first] ``h``."""
-        add = additive_mask(mask, h.dtype)
-        for layer in self.layers:
-            out = layer(h, attention_mask=add)
-            h = out[0] if isinstance(out, tuple) else out
-        return h
+        return run_layers(self.layers, h, mask)
 
 
 @torch.no_grad()
@@ -65,12 +81,7 @@ def hidden_below(model: nn.Module, input_ids: torch.Tensor, mask: torch.Tensor, 
     Runs the modules directly rather than a truncated copy of the model, which would share
     (and so rewire) the original's submodule table.
     """
-    h = model.embeddings(input_ids=input_ids)
-    add = additive_mask(mask, h.dtype)
-    for layer in model.encoder.layer[:first]:
-        out = layer(h, attention_mask=add)
-        h = out[0] if isinstance(out, tuple) else out
-    return h
+    return run_layers(model.encoder.layer[:first], model.embeddings(input_ids=input_ids), mask)
 
 
 def texts_digest(texts: list[str]) -> str:
@@ -199,10 +210,7 @@ def finetune_top(
     total = epochs * ((len(rows_tr) + batch - 1) // batch)
     if max_steps:
         total = min(total, max_steps)
-    warm = max(1, total // 20)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
-    )
+    sched = warmup_linear_decay(opt, total)
     mid_tr = tr.x[:, HIDDEN:]
 
     def calib_loss() -> float:
