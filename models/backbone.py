@@ -98,8 +98,10 @@ class Backbone:
         self.top = top
 
     @torch.inference_mode()
-    def _encode_chunk(self, texts: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
-        """(features, frozen features); identical when there is no tuned top."""
+    def _encode_chunk(
+        self, texts: list[str], tuned: bool = True
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """(features, frozen features); identical when there is no tuned top or not ``tuned``."""
         enc = self.tokenizer(
             texts, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt"
         ).to(self.device)
@@ -110,24 +112,30 @@ class Backbone:
         last = (out.hidden_states[-1] * mask).sum(1) / denom
         mid = (out.hidden_states[MID_LAYER] * mask).sum(1) / denom
         frozen = torch.cat([last, mid], dim=1).float().cpu()
-        if self.top is None:
+        if self.top is None or not tuned:
             return frozen, frozen
         tuned = self.top(out.hidden_states[self.top.first], enc["attention_mask"])
         tuned = (tuned * mask).sum(1) / denom
         return torch.cat([tuned, mid], dim=1).float().cpu(), frozen
 
     def encode_both(
-        self, texts: Sequence[str], batch_size: int = 64, progress: bool = False
+        self,
+        texts: Sequence[str],
+        batch_size: int = 64,
+        progress: bool = False,
+        tuned: bool = True,
     ) -> tuple[np.ndarray, np.ndarray]:
         """(head features, frozen features), each (n, FEATURE_DIM) float32, in input order.
 
         Frozen features are [mean last layer, mean hidden_states[MID_LAYER]] of the untouched
-        backbone; with no tuned top, both arrays are the same.
+        backbone; with no tuned top, or ``tuned=False`` (skips the tuned layers), both arrays
+        are the same.
         """
         texts = [t if t.strip() else "[empty]" for t in texts]
         order = np.argsort([len(t) for t in texts], kind="stable")
         out = np.zeros((len(texts), FEATURE_DIM), dtype=np.float32)
-        frozen = out if self.top is None else np.zeros_like(out)
+        separate = self.top is not None and tuned
+        frozen = np.zeros_like(out) if separate else out
         starts = range(0, len(texts), batch_size)
         if progress:
             from tqdm import tqdm
@@ -135,9 +143,9 @@ class Backbone:
             starts = tqdm(starts, desc="encode", unit="batch")
         for s in starts:
             idx = order[s : s + batch_size]
-            feats, fz = self._encode_chunk([texts[i] for i in idx])
+            feats, fz = self._encode_chunk([texts[i] for i in idx], tuned)
             out[idx] = feats.numpy()
-            if self.top is not None:
+            if separate:
                 frozen[idx] = fz.numpy()
         return out, frozen
 

@@ -68,15 +68,24 @@ class VigilScorer:
         self._lock = threading.Lock()
 
     # -- features -------------------------------------------------------------------------
-    def _features(self, texts: Sequence[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """(head features, frozen features) per distinct cleaned text; claims are cached."""
-        todo = sorted({t for t in texts if t not in self._claims})
+    def _features(
+        self, texts: Sequence[str], frozen_only: Sequence[str] = ()
+    ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """(head features, frozen features) per distinct cleaned text.
+
+        ``frozen_only`` texts (parents and claims that only the bi-encoder stance head reads)
+        skip the tuned layers and carry their frozen features in both slots; they are served
+        from the claim cache when there. Messages are always encoded in full.
+        """
+        full = sorted(set(texts))
+        light = sorted({t for t in frozen_only if t not in set(full) and t not in self._claims})
         out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        if todo:
-            feats, frozen = self.backbone.encode_both(todo)
-            out.update(zip(todo, zip(feats, frozen, strict=True), strict=True))
-        for t in texts:
-            if t in self._claims:
+        for todo, tuned in ((full, True), (light, False)):
+            if todo:
+                feats, frozen = self.backbone.encode_both(todo, tuned=tuned)
+                out.update(zip(todo, zip(feats, frozen, strict=True), strict=True))
+        for t in frozen_only:
+            if t not in out:
                 out[t] = self._claims[t]
         return out
 
@@ -99,11 +108,16 @@ class VigilScorer:
         parents = [clean_text(r.parent) if r.parent is not None else None for r in requests]
         targets = [tuple(clean_text(t) for t in r.targets) for r in requests]
         claims = {t for ts in targets for t in ts}
+        given = [p for p in parents if p is not None]
         if self.pair_stance:
             feats = self._features(texts)
+        elif self.pair is None:
+            # v1: the context head reads the parents' head features, stance their frozen ones.
+            feats = self._features(texts + given, frozen_only=sorted(claims))
         else:
-            # The bi-encoder stance head reads pooled features of parents and claims (cached).
-            feats = self._features(texts + [p for p in parents if p is not None] + sorted(claims))
+            # The bi-encoder stance head reads only frozen features of parents and claims.
+            feats = self._features(texts, frozen_only=given + sorted(claims))
+        if not self.pair_stance:
             self._remember_claims(feats, claims)
 
         x = torch.from_numpy(np.stack([feats[t][0] for t in texts]))

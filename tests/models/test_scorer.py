@@ -203,3 +203,23 @@ def test_reply_toxicity_comes_from_the_cross_encoder(scorer) -> None:
     assert abs(reply.scores["toxicity"] - float(tox[0])) < 1e-5
     assert reply.scores["toxicity"] != alone.scores["toxicity"]
     assert abs(reply.scores["insult"] - alone.scores["insult"]) < 1e-5  # only toxicity moves
+
+
+def test_cross_encoder_stance_when_training_picks_it(scorer) -> None:
+    """With ``use_for_stance`` the cross-encoder answers stance toward parents and claims."""
+    parent = "This is the best game released this year."
+    reqs = [
+        ScoreRequest("Totally agree, it really is the best game this year!", parent=parent),
+        ScoreRequest("No, that is simply false.", targets=("The earth is flat.",)),
+    ]
+    bi = scorer.score_batch(reqs)
+    scorer.pair_stance = True
+    try:
+        cross = scorer.score_batch(reqs)
+    finally:
+        scorer.pair_stance = scorer.meta["pair"]["use_for_stance"]
+    assert cross[0].parent_stance != bi[0].parent_stance
+    assert max(cross[0].parent_stance, key=cross[0].parent_stance.get) == "agree"
+    assert max(cross[1].target_stances[0], key=cross[1].target_stances[0].get) == "disagree"
+    for b, c in zip(bi, cross, strict=True):  # only stance changes
+        assert all(abs(b.scores[k] - c.scores[k]) < 1e-5 for k in LABELS)
