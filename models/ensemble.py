@@ -1,10 +1,10 @@
-"""v1.3.0 ensemble: plain mean of two members' calibrated per-label probabilities.
+"""Ensemble (since v1.3.0): plain mean of two members' calibrated per-label probabilities.
 
-Members: the primary heads (``vigil-heads.safetensors``, v1.2.0, reading the fine-tuned
-features) and the v1.1.0 frozen-encoder heads (``vigil-heads-frozen.safetensors``, reading
-the frozen features: mean of the untouched last layer ++ mean of hidden_states[3]). The
-HateXplain 3-class output is the argmax of the averaged hx3 softmax. Toxicity with a parent
-stays the primary's context corrector alone; stance stays the primary's.
+Members: the primary heads (``vigil-heads.safetensors``, reading the fine-tuned features)
+and the v1.1.0 frozen-encoder heads (``vigil-heads-frozen.safetensors``, reading the frozen
+features: mean of the untouched last layer ++ mean of hidden_states[3]). The HateXplain
+3-class output is the argmax of the averaged hx3 softmax. Toxicity with a parent and stance
+are not ensembled (models.scorer: the reply cross-encoder or the primary's heads).
 
 The extra members are listed under ``ensemble`` in ``vigil-heads.json`` with their feature
 kind and SHA-256, checked at load. Used by both :mod:`models.scorer` and

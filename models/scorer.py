@@ -1,12 +1,14 @@
 """Production scorer: MiniLM + trained heads, implementing ``models.api.Scorer``.
 
-v1.3.0 averages two members' calibrated message probabilities (see models.ensemble).
+Message probabilities average two heads' calibrated outputs (models.ensemble); a reply's
+toxicity is rescored by the reply cross-encoder (models.pair) when the weights carry one.
 
     scorer = load_default_scorer()
     scorer.score_batch([ScoreRequest("you absolute idiot", parent="I think cats are great")])
 
-One encoder pass covers every distinct text in a batch (messages, parents, claims not yet
-cached); heads are tiny, so cost is dominated by the encoder.
+One encoder pass covers every distinct text in a batch (messages in full; parents and claims
+only through the original layers, claims cached), plus one pair pass per reply; heads are
+tiny, so cost is dominated by the encoder.
 """
 
 from __future__ import annotations

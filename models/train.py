@@ -645,7 +645,7 @@ def main(argv: list[str] | None = None) -> None:
             f"++ hidden_states[{MID_LAYER}]; stance: frozen last layer ++ "
             f"hidden_states[{MID_LAYER}]"
         )
-        # v1.3.0: ensemble with the v1.1.0 frozen heads (models.ensemble); the member file
+        # Since v1.3.0: ensemble with the v1.1.0 frozen heads (models.ensemble); the member file
         # is kept (copied from models/weights if --out is elsewhere) and re-hashed.
         if ensemble.ensure_member(args.out, weights_io.WEIGHTS_DIR):
             meta["ensemble"] = ensemble.member_entry(args.out)
