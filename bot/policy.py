@@ -9,6 +9,7 @@ from bot.event import MessageEvent
 from bot.flood import FloodSignals
 from bot.policy_config import Action, ActionKind, LabelRule, Policy
 from bot.scam_links import find_scam_links
+from bot.threat_wording import find_threat_wording
 
 NO_ACTION = Action(kind=ActionKind.NONE)
 REVIEW = Action(kind=ActionKind.REVIEW)
@@ -142,6 +143,19 @@ def decide(
         review_hits = [label for label in review_hits if label != "spam"]
         reasons.append(rule_reason)
 
+    threat_reason = _threat_reason(policy, event)
+    if threat_reason:
+        # Explicit threat wording the threat head misses. Added on top of the model's hits,
+        # so the stronger outcome stands: a review never replaces an act-band hit.
+        reasons.append(threat_reason)
+        rule_action = policy.threats.action
+        if rule_action.enforces:
+            act_hits.append(("threat", LabelRule(review=0.0, act=0.0, action=rule_action,
+                                                 strike=False)))
+            review_hits = [label for label in review_hits if label != "threat"]
+        elif "threat" not in review_hits and all(label != "threat" for label, _ in act_hits):
+            review_hits.append("threat")
+
     if obfuscated and (act_hits or review_hits):
         reasons.append(f"obfuscated text (evasion {event.text.evasion:.2f})")
 
@@ -187,6 +201,13 @@ def _scam_reason(policy: Policy, event: MessageEvent) -> str | None:
     shown = ", ".join(str(d) for d in findings.domains[:3])
     more = len(findings.domains) - 3
     return f"scam link: {shown}" + (f" (+{more} more)" if more > 0 else "")
+
+
+def _threat_reason(policy: Policy, event: MessageEvent) -> str | None:
+    if not policy.threats.enabled:
+        return None
+    found = find_threat_wording(event.text)
+    return f'threat wording: "{found.phrase}"' if found else None
 
 
 def _flood_reason(policy: Policy, flood: FloodSignals) -> str | None:

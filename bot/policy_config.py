@@ -224,6 +224,15 @@ class ScamLinks(_Strict):
     max_edit_distance: int = Field(default=2, ge=0, le=3)
 
 
+class Threats(_Strict):
+    """Explicit first-person threats ("I will find where you live"): no models, a human decides."""
+
+    enabled: bool = True
+    #: review (the default) or none queues the message; an enforcing action acts, without a
+    #: strike. Never lowers what the models decided.
+    action: Action = Action(kind=ActionKind.REVIEW)
+
+
 class Channels(_Strict):
     """Discord channel and role ids the bot posts to or assigns."""
 
@@ -275,6 +284,7 @@ class Policy(_Strict):
     campaigns: Campaigns = Campaigns()
     flood: Flood = Flood()
     scam_links: ScamLinks = ScamLinks()
+    threats: Threats = Threats()
     discord: Channels = Channels()
     appeals: Appeals = Appeals()
     model: ModelSpec = ModelSpec()

@@ -244,3 +244,88 @@ def test_scam_link_rule_settings(policy: Policy) -> None:
     assert decide(scores(), event, MemberHistory(), allowed).band is Band.NONE
     banned = with_rule(action=Action(kind=ActionKind.BAN))
     assert str(decide(scores(), event, MemberHistory(), banned).action) == "ban"
+
+
+THREAT = "I will find where you live and hurt you."
+
+
+def test_threat_wording_goes_to_review_by_default(policy: Policy) -> None:
+    verdict = decide(scores(toxicity=0.08), make_event(THREAT), MemberHistory(), policy)
+    assert verdict.band is Band.REVIEW
+    assert verdict.action.kind is ActionKind.REVIEW
+    assert verdict.labels == ("threat",)
+    assert 'threat wording: "I will find where you live"' in verdict.reasons
+    assert not verdict.strike
+
+
+def test_threat_wording_does_not_duplicate_a_model_review(policy: Policy) -> None:
+    verdict = decide(scores(threat=0.5), make_event(THREAT), MemberHistory(), policy)
+    assert verdict.band is Band.REVIEW
+    assert verdict.labels == ("threat",)
+    assert len(verdict.reasons) == 2
+
+
+@pytest.mark.parametrize(
+    ("values", "action", "labels"),
+    [
+        (scores(threat=0.9), "ban", ("threat",)),
+        (scores(toxicity=0.95), "delete", ("toxicity", "threat")),
+    ],
+)
+def test_threat_wording_review_never_lowers_a_model_act(
+    policy: Policy, values: dict[str, float], action: str, labels: tuple[str, ...]
+) -> None:
+    verdict = decide(values, make_event(THREAT), MemberHistory(), policy)
+    assert verdict.band is Band.ACT
+    assert str(verdict.action) == action
+    assert verdict.labels == labels
+    assert verdict.strike
+    assert any(r.startswith("threat wording:") for r in verdict.reasons)
+
+
+@pytest.mark.parametrize(
+    "message", ["I'll beat you at chess", "gonna kill you next round lol", "I'd never hurt you"]
+)
+def test_threat_wording_passes_banter(policy: Policy, message: str) -> None:
+    verdict = decide(scores(), make_event(message), MemberHistory(), policy)
+    assert verdict.band is Band.NONE
+    assert not any("threat wording" in r for r in verdict.reasons)
+
+
+@pytest.mark.parametrize(
+    "event_kwargs",
+    [{"roles": frozenset({"Moderator"})}, {"channel_id": 55}, {"channel_id": 99}],
+    ids=["exempt role", "exempt channel", "override exemption"],
+)
+def test_threat_wording_respects_exemptions(
+    policy: Policy, event_kwargs: dict[str, object]
+) -> None:
+    verdict = decide(scores(), make_event(THREAT, **event_kwargs), MemberHistory(), policy)
+    assert verdict.action.kind is ActionKind.NONE
+
+
+def test_threat_wording_in_shadow_channel_is_recorded(policy: Policy) -> None:
+    verdict = decide(scores(), make_event(THREAT, channel_id=88), MemberHistory(), policy)
+    assert verdict.shadow
+    assert verdict.band is Band.REVIEW
+
+
+def test_threat_wording_settings(policy: Policy) -> None:
+    def with_rule(**changes: object) -> Policy:
+        rule = policy.threats.model_copy(update=changes)
+        return policy.model_copy(update={"threats": rule})
+
+    event = make_event(THREAT)
+    assert decide(scores(), event, MemberHistory(), with_rule(enabled=False)).band is Band.NONE
+    timeout = with_rule(action=Action(kind=ActionKind.TIMEOUT, minutes=60))
+    verdict = decide(scores(), event, MemberHistory(), timeout)
+    assert verdict.acts
+    assert str(verdict.action) == "timeout 60"
+    assert verdict.labels == ("threat",)
+    assert not verdict.strike
+    # A configured action below the model's is not a downgrade: the most severe one wins.
+    deleting = with_rule(action=Action(kind=ActionKind.DELETE))
+    verdict = decide(scores(threat=0.9), event, MemberHistory(), deleting)
+    assert str(verdict.action) == "ban"
+    assert verdict.labels == ("threat",)
+    assert verdict.strike

@@ -21,6 +21,8 @@ def test_default_config_is_complete_and_valid() -> None:
     assert len(policy.version) == 12
     assert policy.scam_links.enabled
     assert policy.scam_links.action.kind is ActionKind.DELETE
+    assert policy.threats.enabled
+    assert policy.threats.action.kind is ActionKind.REVIEW
 
 
 def _error(source: str) -> PolicyConfigError:
@@ -52,6 +54,12 @@ def _error(source: str) -> PolicyConfigError:
          "    - https://x.com/a\n", 5, "scam_links.allowed_domains.1", "expected a domain"),
         ("labels: {}\nscam_links:\n  max_edit_distance: 7\n", 3,
          "scam_links.max_edit_distance", "less than or equal to 3"),
+        ("labels: {}\nthreats:\n  enabled: true\n  action: explode\n", 4,
+         "threats.action.kind", "Input should be"),
+        ("labels: {}\nthreats:\n  enabled: sometimes\n", 3, "threats.enabled",
+         "valid boolean"),
+        ("labels: {}\nthreats:\n  patterns: []\n", 3, "threats.patterns",
+         "Extra inputs are not permitted"),
     ],
 )
 def test_errors_name_file_line_key_and_expectation(
