@@ -31,6 +31,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from rapidfuzz.distance import Levenshtein
+
 from bot.normalize import NormalizedText, normalize
 
 __all__ = [
@@ -123,19 +125,8 @@ def registrable_domain(host: str) -> str:
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance, or ``limit + 1`` as soon as it must exceed ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
-    for i, char in enumerate(a, 1):
-        current = [i]
-        for j, other in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1,
-                               previous[j - 1] + (char != other)))
-        if min(current) > limit:
-            return limit + 1
-        previous = current
-    return min(previous[-1], limit + 1)
+    """Levenshtein distance, or ``limit + 1`` when it exceeds ``limit``."""
+    return Levenshtein.distance(a, b, score_cutoff=limit)
 
 
 # --- helpers ----------------------------------------------------------------------------
