@@ -115,6 +115,32 @@ class PairEncoder:
         return run_layers(self.lower, h, enc["attention_mask"])
 
 
+@torch.no_grad()
+def raw_outputs(
+    model: PairModel,
+    encoder: PairEncoder,
+    pairs: Sequence[tuple[str, str]],
+    base: torch.Tensor,
+    batch_size: int = 32,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Uncalibrated (stance logits (n, 3), toxicity logits (n,)) in input order.
+
+    Pairs run in length-sorted batches (little padding); masking keeps each row independent
+    of its batch.
+    """
+    stance = torch.zeros(len(pairs), len(STANCES))
+    tox = torch.zeros(len(pairs))
+    order = np.argsort([len(p) + len(m) for p, m in pairs], kind="stable")
+    for s in range(0, len(pairs), batch_size):
+        idx = order[s : s + batch_size]
+        enc = encoder.tokens([pairs[i] for i in idx])
+        h = encoder.lower_states(enc)
+        st, ctx = model(h, enc["attention_mask"], enc["token_type_ids"], base[idx].to(h.device))
+        stance[idx] = st.float().cpu()
+        tox[idx] = ctx.float().cpu()
+    return stance, tox
+
+
 class PairScorer:
     """Stance probabilities and in-context toxicity for (parent or claim, message) pairs."""
 
@@ -129,19 +155,10 @@ class PairScorer:
         self, pairs: Sequence[tuple[str, str]], base: torch.Tensor, batch_size: int = 32
     ) -> tuple[np.ndarray, np.ndarray]:
         """(stance probs (n, 3), toxicity probs (n,)); ``base``: message-only tox logits."""
-        stance = np.zeros((len(pairs), len(STANCES)), dtype=np.float32)
-        tox = np.zeros(len(pairs), dtype=np.float32)
-        order = np.argsort([len(p) + len(m) for p, m in pairs], kind="stable")
-        for s in range(0, len(pairs), batch_size):
-            idx = order[s : s + batch_size]
-            enc = self.encoder.tokens([pairs[i] for i in idx])
-            h = self.encoder.lower_states(enc)
-            st, ctx = self.model(
-                h, enc["attention_mask"], enc["token_type_ids"], base[idx].to(h.device)
-            )
-            st = st + self.model.bias_adjust
-            stance[idx] = torch.softmax(st, dim=-1).float().cpu().numpy()
-            tox[idx] = self.model.ctx_calib(ctx.unsqueeze(1))[:, 0].float().cpu().numpy()
+        st, ctx = raw_outputs(self.model, self.encoder, pairs, base, batch_size)
+        stance = torch.softmax(st + self.model.bias_adjust.cpu(), dim=-1).numpy()
+        dev = self.model.bias_adjust.device  # calibration buffers live with the model
+        tox = self.model.ctx_calib(ctx.unsqueeze(1).to(dev))[:, 0].cpu().numpy()
         return stance, tox
 
 
@@ -198,8 +215,8 @@ def _losses(
     items: list[PairItem],
     stance_w: torch.Tensor,
     tox_pos_weight: torch.Tensor,
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """(stance loss, toxicity loss, stance logits) for one batch of items."""
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """(stance loss, toxicity loss) for one batch of items."""
     from torch.nn import functional as F  # noqa: N812
 
     enc = encoder.tokens([(i.parent, i.text) for i in items])
@@ -219,7 +236,7 @@ def _losses(
     t_loss = zero
     if tm.any():
         t_loss = F.binary_cross_entropy_with_logits(ctx[tm], t[tm], pos_weight=tox_pos_weight)
-    return s_loss, t_loss, st
+    return s_loss, t_loss
 
 
 def predict(
@@ -227,22 +244,9 @@ def predict(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Raw (stance logits, toxicity logits) for items, in order (no calibration)."""
     model.eval()
-    st = np.zeros((len(items), len(STANCES)), dtype=np.float32)
-    tox = np.zeros(len(items), dtype=np.float32)
-    with torch.no_grad():
-        for s in range(0, len(items), batch):
-            part = items[s : s + batch]
-            enc = encoder.tokens([(i.parent, i.text) for i in part])
-            h = encoder.lower_states(enc)
-            a, b = model(
-                h,
-                enc["attention_mask"],
-                enc["token_type_ids"],
-                torch.tensor([i.base for i in part]),
-            )
-            st[s : s + batch] = a.numpy()
-            tox[s : s + batch] = b.numpy()
-    return st, tox
+    base = torch.tensor([i.base for i in items])
+    st, tox = raw_outputs(model, encoder, [(i.parent, i.text) for i in items], base, batch)
+    return st.numpy(), tox.numpy()
 
 
 def train_pair(
@@ -283,7 +287,7 @@ def train_pair(
         bar = tqdm(_batches(train, batch, gen), desc=f"pair epoch {epoch + 1}", mininterval=10)
         for idx in bar:
             part = [train[i] for i in idx]
-            s_loss, t_loss, _ = _losses(model, encoder, part, stance_w, tox_pos_weight)
+            s_loss, t_loss = _losses(model, encoder, part, stance_w, tox_pos_weight)
             loss = s_loss + t_loss
             opt.zero_grad()
             loss.backward()
