@@ -8,15 +8,27 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.data import (
+    argkp,
+    counterspeech,
     davidson,
+    diasafety,
+    dynahate,
     ethos,
+    fox_news,
     gab_hate,
     hatexplain,
     implicit_hate,
+    jigsaw_templates,
+    mhs,
     olid,
+    perspectrum,
+    snli,
     spam,
     subreddit_agreement,
+    toxic_spans,
     toxichat,
+    toxigen,
+    wiki_attacks,
 )
 from models.data.common import Example, PairExample, clean_text, dup_key, hashed_split
 from models.data.profanity import is_profane
@@ -71,23 +83,48 @@ def _finalise(examples: list[Example]) -> list[Example]:
     return out
 
 
-def load_corpus(data_dir: Path) -> Corpus:
+SINGLE_LOADERS = (
+    davidson.load,
+    hatexplain.load,
+    olid.load,
+    implicit_hate.load,
+    ethos.load,
+    gab_hate.load,
+    spam.load_sms,
+    spam.load_youtube,
+    dynahate.load,
+    mhs.load,
+    jigsaw_templates.load,
+    toxigen.load,
+    toxic_spans.load,
+    wiki_attacks.load,
+    fox_news.load,
+)
+PAIR_LOADERS = (
+    subreddit_agreement.load,
+    snli.load,
+    perspectrum.load,
+    argkp.load,
+    diasafety.load,
+    counterspeech.load,
+)
+
+
+def load_corpus(data_dir: Path, contrast: bool = True) -> Corpus:
+    """Every corpus in ``data_dir``, plus the contrast set written here when ``contrast``."""
+    from models.data import contrast as contrast_set
+
     data_dir = Path(data_dir)
     singles: list[Example] = []
-    for loader in (
-        davidson.load,
-        hatexplain.load,
-        olid.load,
-        implicit_hate.load,
-        ethos.load,
-        gab_hate.load,
-        spam.load_sms,
-        spam.load_youtube,
-    ):
+    for loader in SINGLE_LOADERS:
         singles.extend(loader(data_dir))
     tc_singles, tc_pairs = toxichat.load(data_dir)
     singles.extend(tc_singles)
-    pairs = tc_pairs + subreddit_agreement.load(data_dir)
+    if contrast:
+        singles.extend(contrast_set.load())
+    pairs = list(tc_pairs)
+    for pair_loader in PAIR_LOADERS:
+        pairs.extend(pair_loader(data_dir))
     for p in pairs:
         p.parent, p.text = clean_text(p.parent), clean_text(p.text)
     return Corpus(_finalise(singles), pairs)

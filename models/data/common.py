@@ -37,11 +37,17 @@ class Example:
     parent: str | None = None
     #: Labels that come from a heuristic (models.data.weak), not from annotators.
     weak: set[str] = field(default_factory=set)
+    #: Loss weight relative to a gold example (silver labels, near-duplicate templates).
+    weight: float = 1.0
 
 
 @dataclass(slots=True)
 class PairExample:
-    """Stance of ``text`` toward ``parent``: index into models.api.STANCES."""
+    """``text`` read against ``parent`` (a message replied to, or a claim).
+
+    ``stance`` indexes models.api.STANCES, or is -1 where the corpus has no stance;
+    ``toxicity`` is the reply's toxicity in context (None where not annotated).
+    """
 
     parent: str
     text: str
@@ -50,6 +56,9 @@ class PairExample:
     split: str
     #: True when ``parent`` is the turn directly replied to (not an earlier one).
     adjacent: bool = True
+    toxicity: float | None = None
+    #: Loss weight relative to a gold pair (silver labels, earlier turns).
+    weight: float = 1.0
 
 
 def clean_text(text: str) -> str:

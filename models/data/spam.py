@@ -24,9 +24,14 @@ def load_sms(data_dir: Path) -> list[Example]:
     return out
 
 
+#: The video held out as YouTube's dev split: spam is judged on a video never trained on.
+YOUTUBE_DEV_VIDEO = "Youtube04-Eminem.csv"
+
+
 def load_youtube(data_dir: Path) -> list[Example]:
     out: list[Example] = []
     for path in sorted((Path(data_dir) / "youtube_spam").glob("*.csv")):
+        split = "dev" if path.name == YOUTUBE_DEV_VIDEO else "train"
         with open(path, encoding="utf-8-sig", newline="") as fh:
             # Some files start with a blank line before the header.
             for row in csv.DictReader(line for line in fh if line.strip()):
@@ -34,5 +39,5 @@ def load_youtube(data_dir: Path) -> list[Example]:
                     label = float(row["CLASS"])
                 except (KeyError, TypeError, ValueError):
                     continue
-                out.append(Example(row["CONTENT"], "youtube_spam", {"spam": label}))
+                out.append(Example(row["CONTENT"], "youtube_spam", {"spam": label}, split=split))
     return out
