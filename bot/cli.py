@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "forget":
             return _forget(args, settings)
         if args.command == "run":
-            from bot.app import run_bot
+            from bot.discord.app import run_bot
 
             return run_bot(settings)
     except PolicyConfigError as exc:
@@ -70,9 +70,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _replay(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.replay import replay, summary_table
-    from bot.report import write_report
     from bot.scoring import load_scorer
+    from bot.tools.replay import replay, summary_table
+    from bot.tools.report import write_report
 
     if not args.transcript.is_file():
         print(f"no such transcript: {args.transcript}", file=sys.stderr)
@@ -99,18 +99,18 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
 def _score(args: argparse.Namespace, settings: Settings) -> int:
     """One JSON object per input line -> one JSON object per output line, same order."""
     from bot.policy_config import load_policy
-    from bot.score_cli import score_stream
     from bot.scoring import load_scorer
+    from bot.tools.score_cli import score_stream
 
     policy = load_policy(args.config or settings.config_path or DEFAULT_CONFIG)
     return score_stream(sys.stdin, sys.stdout, load_scorer(policy.model))
 
 
 def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.calibrate import advice_table, advise
     from bot.policy_config import load_policy
     from bot.storage import open_database
     from bot.storage.records import MessageScore
+    from bot.tools.calibrate import advice_table, advise
 
     db_path = args.db or settings.db_path
     if not Path(db_path).is_file():

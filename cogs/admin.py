@@ -17,7 +17,7 @@ from bot.review import ReviewService
 from bot.services import Services
 
 if TYPE_CHECKING:
-    from bot.app import VigilBot
+    from bot.discord.app import VigilBot
 
 #: A mention (``<@123>``, ``<@!123>``) or a bare user id.
 _USER_REF = re.compile(r"<@!?(\d{1,20})>|(\d{1,20})")

@@ -1,7 +1,7 @@
 """Appeals: ``/appeal`` (in DMs too), the appeals channel, and Grant / Deny buttons.
 
 Members appeal from the DM's Appeal button or ``/appeal``; both open the same modal
-(``bot/discord_views.py``), which files through :class:`AppealService` and announces
+(``bot/discord/views.py``), which files through :class:`AppealService` and announces
 ``appeal_filed``. Here that becomes a post in the appeals channel. A moderator's Grant or
 Deny opens a modal for a note to the member (required to deny), then goes back to
 :meth:`AppealService.decide`, which reverses the action when granted and tells the member
@@ -19,13 +19,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.appeals import AppealDecision, AppealError
-from bot.discord_views import open_appeal_modal, policy_channel, say, vigil
+from bot.discord.host import vigil
+from bot.discord.views import open_appeal_modal, policy_channel, say
 from bot.review import ReviewService
 from bot.services import Services
 from bot.storage.records import Appeal, AppealStatus, Case
 
 if TYPE_CHECKING:
-    from bot.app import VigilBot
+    from bot.discord.app import VigilBot
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from bot.pipeline import MessageOutcome
 from bot.services import Services
 
 if TYPE_CHECKING:
-    from bot.app import VigilBot
+    from bot.discord.app import VigilBot
 
 log = logging.getLogger(__name__)
 

@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord.ext import commands
 
-from bot.discord_views import policy_channel, say, vigil
+from bot.discord.host import vigil
+from bot.discord.views import policy_channel, say
 from bot.review import ALERT_KINDS, ReviewDecision, ReviewError, ReviewService
 from bot.services import Services
 from bot.storage.records import CampaignRecord, Case, CaseStatus
 
 if TYPE_CHECKING:
-    from bot.app import VigilBot
+    from bot.discord.app import VigilBot
 
 log = logging.getLogger(__name__)
 

@@ -16,13 +16,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cases import CaseError
-from bot.discord_io import moderator_refusal
+from bot.discord.executor import moderator_refusal
 from bot.review import ReviewService
 from bot.services import Services
 from bot.storage.records import Case, CaseKind, CaseStatus, NewCase
 
 if TYPE_CHECKING:
-    from bot.app import VigilBot
+    from bot.discord.app import VigilBot
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """The mod log: one line per case opened or resolved, and a warning when an action fails.
 
 Fed only by custom events: ``case_opened`` / ``case_resolved`` from the CaseService hook
-(bridged in ``bot/app.py``), ``case_action`` from the Discord executor and
+(bridged in ``bot/discord/app.py``), ``case_action`` from the Discord executor and
 ``appeal_decided`` from the appeals cog, ``member_data_erased`` from the admin cog.
 """
 
@@ -15,14 +15,14 @@ from discord.ext import commands
 
 from bot.actions import ActionOutcome
 from bot.appeals import AppealDecision
-from bot.discord_views import policy_channel
+from bot.discord.views import policy_channel
 from bot.privacy import count_lines
 from bot.review import ReviewService
 from bot.services import Services
 from bot.storage.records import AppealStatus, Case, CaseEvent, CaseStatus, Erasure
 
 if TYPE_CHECKING:
-    from bot.app import VigilBot
+    from bot.discord.app import VigilBot
 
 log = logging.getLogger(__name__)
 

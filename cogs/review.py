@@ -15,14 +15,15 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord.ext import commands
 
-from bot.discord_io import moderator_refusal
-from bot.discord_views import policy_channel, say, score_lines, vigil
+from bot.discord.executor import moderator_refusal
+from bot.discord.host import vigil
+from bot.discord.views import policy_channel, say, score_lines
 from bot.review import ReviewDecision, ReviewError
 from bot.services import Services
 from bot.storage.records import Case, CaseKind, CaseStatus
 
 if TYPE_CHECKING:
-    from bot.app import VigilBot
+    from bot.discord.app import VigilBot
 
 log = logging.getLogger(__name__)
 

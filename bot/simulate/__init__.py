@@ -1,5 +1,8 @@
-"""Simulated communities with ground truth, for campaign detection tests and benchmarks."""
+"""Shim: the simulator lives in :mod:`bot.tools.simulate` (offline tooling, outside the core).
 
-from bot.simulate.community import Community, generate
+Kept because ``python -m bot.simulate`` is a documented command.
+"""
+
+from bot.tools.simulate import Community, generate
 
 __all__ = ["Community", "generate"]

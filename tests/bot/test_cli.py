@@ -81,7 +81,7 @@ def test_replay_of_a_missing_transcript_is_a_clear_error(tmp_path: Path) -> None
 
 async def test_calibrate_reads_review_decisions_from_the_database(tmp_path: Path) -> None:
     from bot.storage import open_database
-    from tests.bot.test_calibrate import reviewed
+    from tests.bot.tools.test_calibrate import reviewed
 
     db = await open_database(tmp_path / "bot.db")
     for i in range(6):
@@ -101,7 +101,7 @@ async def test_calibrate_reads_review_decisions_from_the_database(tmp_path: Path
 async def test_forget_erases_a_member_and_prints_the_counts(tmp_path: Path) -> None:
     from bot.storage import open_database
     from bot.storage.records import ERASED, CaseStatus, NewCase
-    from tests.bot.test_calibrate import AT, reviewed
+    from tests.bot.tools.test_calibrate import AT, reviewed
 
     path = tmp_path / "bot.db"
     db = await open_database(path)

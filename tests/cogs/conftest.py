@@ -18,7 +18,7 @@ import simcord
 import yaml
 from discord import app_commands
 
-from bot.app import VigilBot, create_bot
+from bot.discord.app import VigilBot, create_bot
 from bot.policy_config import PolicyHolder
 from bot.settings import DEFAULT_CONFIG
 from bot.storage.records import Case, CaseEvent

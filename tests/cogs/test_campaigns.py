@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.app import campaign_detector
+from bot.discord.app import campaign_detector
 from bot.storage.records import CaseKind, CaseStatus
 from tests.cogs.conftest import World
 

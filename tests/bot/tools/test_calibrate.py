@@ -1,8 +1,8 @@
 from datetime import UTC, datetime
 
-from bot.calibrate import advice_table, advise
 from bot.policy_config import Policy
 from bot.storage.records import MessageScore
+from bot.tools.calibrate import advice_table, advise
 
 AT = datetime(2026, 3, 1, tzinfo=UTC)
 

@@ -1,6 +1,6 @@
 """The replay report as one self-contained HTML page: inline CSS and inline SVG, no scripts.
 
-``render_html`` takes the dict ``bot.report.report_data`` builds. Everything that came from a
+``render_html`` takes the dict ``bot.tools.report.report_data`` builds. Everything that came from a
 transcript or a detector (ids, labels, actions, evidence, problems) is user-provided text and
 goes through ``html.escape`` before it reaches the page.
 """

@@ -10,20 +10,14 @@ which ``cogs.appeals`` turns into a post in the appeals channel.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 import discord
 
 from bot.appeals import AppealError
-
-if TYPE_CHECKING:
-    from bot.app import VigilBot
+from bot.discord.host import vigil
 
 APPEAL_TEXT_MAX = 1500
-
-
-def vigil(interaction: discord.Interaction[Any]) -> VigilBot:
-    return cast("VigilBot", interaction.client)
 
 
 async def say(interaction: discord.Interaction[Any], text: str) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.report_html import (
+from bot.tools.report_html import (
     abbreviate_ids,
     build_timeline,
     evidence_summary,
@@ -175,7 +175,7 @@ def test_report_has_no_external_resources() -> None:
 
 
 def test_write_report_html(tmp_path: Any) -> None:
-    from bot import report
+    from bot.tools import report
 
     result = SimpleNamespace(outcomes=[], alerts=[], bad_lines=[])
     path = tmp_path / "r.html"

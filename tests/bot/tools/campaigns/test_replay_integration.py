@@ -1,4 +1,4 @@
-"""A small simulated community through ``bot.replay`` (fake scorer): the report's campaigns."""
+"""A small simulated community through the replay (fake scorer): the report's campaigns."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 from bot.campaigns import CampaignDetector
-from bot.campaigns.evaluate import evaluate, organic_flagged
 from bot.policy_config import PolicyHolder
-from bot.replay import replay
-from bot.report import report_data
-from bot.simulate.__main__ import write
+from bot.tools.campaigns.evaluate import evaluate, organic_flagged
+from bot.tools.replay import replay
+from bot.tools.report import report_data
+from bot.tools.simulate.cli import write
 from tests.fakes import FakeScorer
 
 

@@ -1,8 +1,8 @@
 """The Discord application: ``VigilBot`` wired from injected services, and ``run_bot``.
 
-Only this module and the ``bot/discord_*.py`` adapters import discord. Nothing is built
-at import time: ``run_bot`` (``python -m bot run``) builds settings-driven objects, tests
-call :func:`create_bot` with their own scorer, policy and database file.
+Only the ``bot.discord`` package (this app, the executor, the views) imports discord.
+Nothing is built at import time: ``run_bot`` (``python -m bot run``) builds settings-driven
+objects, tests call :func:`create_bot` with their own scorer, policy and database file.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.coordination import CoordinationDetector
-from bot.discord_io import DiscordExecutor
-from bot.discord_views import AppealButton, say
+from bot.discord.executor import DiscordExecutor
+from bot.discord.views import AppealButton, say
 from bot.policy_config import PolicyConfigError, PolicyHolder
 from bot.review import ReviewService
 from bot.services import Services, build_services

@@ -8,10 +8,10 @@ import random
 from pathlib import Path
 
 from bot.event import MessageEvent
-from bot.simulate import generate
-from bot.simulate.__main__ import write
-from bot.simulate.paraphrase import POINTS, paraphrase, small_edit, word_overlap
-from bot.transcript import BadLine, Join, read_transcript
+from bot.tools.simulate import generate
+from bot.tools.simulate.cli import write
+from bot.tools.simulate.paraphrase import POINTS, paraphrase, small_edit, word_overlap
+from bot.tools.transcript import BadLine, Join, read_transcript
 
 
 def test_same_seed_same_community_and_ids_are_unique() -> None:

@@ -17,7 +17,7 @@ from typing import Any
 import discord
 
 from bot.actions import ActionOutcome
-from bot.discord_views import AppealButton
+from bot.discord.views import AppealButton
 from bot.policy_config import Policy
 from bot.storage.records import Case, CaseKind
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import EXTENSIONS, run_bot
+from bot.discord.app import EXTENSIONS, run_bot
 from bot.settings import Settings
 from tests.cogs.conftest import World
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.simulate import organic
-from bot.simulate.paraphrase import POINTS, paraphrase, small_edit
+from bot.tools.simulate import organic
+from bot.tools.simulate.paraphrase import POINTS, paraphrase, small_edit
 
 GUILD = 1
 START = datetime(2026, 3, 2, tzinfo=UTC)

@@ -7,13 +7,13 @@ import json
 from pathlib import Path
 
 from bot.policy_config import PolicyHolder
-from bot.replay import replay, summary_table
-from bot.report import report_data, write_report
 from bot.storage import open_database
 from bot.storage.records import CaseStatus
+from bot.tools.replay import replay, summary_table
+from bot.tools.report import report_data, write_report
 from tests.fakes import FakeScorer
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "community-thread.jsonl"
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "community-thread.jsonl"
 LINE = {
     "guild_id": 1, "channel_id": 10, "reply_to": None,
     "author": {"id": 5, "name": "ann", "created_at": "2020-01-01T00:00:00Z",

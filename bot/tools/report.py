@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bot.replay import ReplayResult
+from bot.tools.replay import ReplayResult
 
 
 def report_data(result: ReplayResult) -> dict[str, Any]:
@@ -56,7 +56,7 @@ def _rounded(values: dict[str, float] | None) -> dict[str, float]:
 def write_report(result: ReplayResult, path: Path) -> None:
     data = report_data(result)
     if path.suffix.lower() in (".html", ".htm"):
-        from bot.report_html import render_html
+        from bot.tools.report_html import render_html
 
         path.write_text(render_html(data), encoding="utf-8")
     else:

@@ -19,7 +19,7 @@ from bot.event import MessageEvent
 from bot.pipeline import MessageOutcome
 from bot.policy_config import PolicyHolder
 from bot.services import build_services
-from bot.transcript import BadLine, Join, read_transcript
+from bot.tools.transcript import BadLine, Join, read_transcript
 from models.api import Scorer
 
 CHUNK = 32

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 
-from bot.score_cli import score_stream
+from bot.tools.score_cli import score_stream
 from models.api import LABELS
 from tests.fakes import FakeScorer
 

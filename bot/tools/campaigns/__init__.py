@@ -1,0 +1,1 @@
+"""Measuring campaign detection on simulated communities (bench, embedders, evaluation)."""
