@@ -13,9 +13,11 @@ from datetime import timedelta
 from bot.cases import CaseService
 from bot.coordination import CoordinationAlert, CoordinationDetector
 from bot.event import MessageEvent
-from bot.flood import FloodTracker
+from bot.labels import LABEL_GROUPS
 from bot.policy import Context, MemberHistory, Verdict, decide
 from bot.policy_config import ActionKind, Policy
+from bot.rules import REGISTRY, Rule
+from bot.rules.flood import FloodRule, FloodTracker
 from bot.scoring import MicroBatcher
 from bot.storage.records import Case, CaseKind, CaseStatus, MessageScore, NewCase
 from models.api import ScoreRequest, ScoreResult
@@ -23,7 +25,7 @@ from models.api import ScoreRequest, ScoreResult
 log = logging.getLogger(__name__)
 
 EXCERPT_CHARS = 300
-HOSTILE_LABELS = ("toxicity", "insult", "identity_attack")
+HOSTILE_LABELS = LABEL_GROUPS.hostile
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +65,18 @@ class ModerationPipeline:
         self._policy = policy
         self.detector = detector
         self.live = live
-        self.flood = FloodTracker()
+        #: This pipeline's rule instances: stateful rules keep their memory here.
+        self.rules: tuple[Rule, ...] = tuple(rule() for rule in REGISTRY)
+
+    @property
+    def flood(self) -> FloodTracker:
+        """The flood rule's per-member history."""
+        return next(r for r in self.rules if isinstance(r, FloodRule)).tracker
 
     def forget(self, guild_id: int, user_id: int) -> int:
-        """Drop a member's recent messages from memory (flood history, campaign detector);
-        returns how many were held (the same message sits in both: the larger count)."""
-        held = self.flood.forget(guild_id, user_id)
+        """Drop a member's recent messages from memory (stateful rules, campaign detector);
+        returns how many were held (the same message sits in each: the largest count)."""
+        held = max((rule.forget(guild_id, user_id) for rule in self.rules), default=0)
         if self.detector is not None:
             held = max(held, self.detector.forget(guild_id, user_id))
         return held
@@ -131,9 +139,10 @@ class ModerationPipeline:
             event.guild_id, event.author.id, window, at=event.created_at
         )
         context = Context(parent_toxicity=parent_toxicity, parent_stance=result.parent_stance)
-        flood = self.flood.observe(event, timedelta(minutes=policy.flood.window_minutes))
+        observed = {rule.id: rule.observe(event, rule.settings(policy))
+                    for rule in self.rules if rule.stateful}
         verdict = decide(scores, event, MemberHistory(strikes), policy, context, claim_stances,
-                         flood)
+                         rules=self.rules, observed=observed)
         await self._record_scores(event, scores, verdict, result, claim_stances, policy)
 
         case = None
@@ -168,6 +177,7 @@ class ModerationPipeline:
             labels=verdict.labels, action=str(verdict.action), band=verdict.band.value,
             evasion=event.text.evasion, model_version=self.model_version,
             policy_version=policy.version,
+            rules={rule: verdict.labels_of(rule) for rule in verdict.rules},
         ))
 
     def _status(self, verdict: Verdict) -> CaseStatus:

@@ -1,26 +1,26 @@
-"""The pure policy: scores + event + member history + policy -> Verdict. No I/O here."""
+"""The pure policy: scores + event + member history + policy -> Verdict. No I/O here.
+
+``decide`` runs the exemptions, then every rule of the registry (``bot.rules``), merges
+their hits (the most severe action wins, every reason is kept), then escalation.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
+from typing import Any
 
 from bot.event import MessageEvent
-from bot.flood import FloodSignals
 from bot.policy_config import Action, ActionKind, LabelRule, Policy
-from bot.scam_links import find_scam_links
-from bot.threat_wording import find_threat_wording
+from bot.rules import REGISTRY, Hit, Rule, RuleContext
+from bot.rules.bands import Band as Band
+from bot.rules.flood import FloodRule, FloodSignals
 
 NO_ACTION = Action(kind=ActionKind.NONE)
 REVIEW = Action(kind=ActionKind.REVIEW)
-#: Labels whose act band counter-speech protection raises.
-ABUSE_LABELS = frozenset({"toxicity", "insult", "profanity", "identity_attack"})
-
-
-class Band(StrEnum):
-    NONE = "none"
-    REVIEW = "review"
-    ACT = "act"
+#: Rule instances for callers that keep no rule state (tests, tools): stateful rules then
+#: judge only what the caller observed and passes in.
+STATELESS_RULES: tuple[Rule, ...] = tuple(rule() for rule in REGISTRY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +51,19 @@ class Verdict:
     strike: bool = False
     #: Claims the message favours (claim id -> agree probability).
     claims: dict[str, float] = field(default_factory=dict)
+    #: What each rule that fired found, in registry order (``rules`` names them).
+    hits: tuple[Hit, ...] = ()
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        """Ids of the rules that fired."""
+        return tuple(hit.rule for hit in self.hits)
+
+    def labels_of(self, rule_id: str) -> tuple[str, ...]:
+        """Labels one rule acted on or sent to review (calibration reads the bands')."""
+        found = [h for h in self.hits if h.rule == rule_id]
+        return tuple(dict.fromkeys(
+            label for h in found for label in (*(a.label for a in h.acts), *h.reviews)))
 
     @property
     def acts(self) -> bool:
@@ -101,7 +114,12 @@ def decide(
     context: Context = Context(),
     claim_stances: dict[str, dict[str, float]] | None = None,
     flood: FloodSignals | None = None,
+    *,
+    rules: Sequence[Rule] = STATELESS_RULES,
+    observed: Mapping[str, Any] | None = None,
 ) -> Verdict:
+    """``observed``: what stateful rules saw before this message, by rule id (``flood`` is
+    the flood rule's, kept as a keyword of its own for callers that pass it directly)."""
     shadow = is_shadow(policy, event)
     claims = _favoured_claims(policy, claim_stances or {})
     exempt = is_exempt(policy, event)
@@ -123,100 +141,36 @@ def decide(
         margin = policy.context.counter_speech_margin
         reasons.append("counter-speech: disagrees with an abusive parent")
 
-    rules = effective_rules(policy, event)
-    act_hits: list[tuple[str, LabelRule]] = []
-    review_hits: list[str] = []
-    for label, rule in rules.items():
-        score = scores.get(label, 0.0)
-        act_at = min(1.0, rule.act + margin) if label in ABUSE_LABELS else rule.act
-        if rule.action.kind is not ActionKind.NONE and score >= act_at and rule.act < 1.0:
-            act_hits.append((label, rule))
-            reasons.append(f"{label} {score:.2f} >= act {act_at:.2f}")
-        elif score >= rule.review and rule.review < 1.0:
-            review_hits.append(label)
-            reasons.append(f"{label} {score:.2f} >= review {rule.review:.2f}")
+    seen = dict(observed or {})
+    if flood is not None:
+        seen[FloodRule.id] = flood
+    rule_context = RuleContext(
+        scores=scores, sections=policy, label_rules=effective_rules(policy, event),
+        abuse_margin=margin, observed=seen,
+    )
+    hits = tuple(hit for rule in rules if (hit := rule.check(event, rule_context)) is not None)
+    reasons.extend(reason for hit in hits for reason in hit.reasons)
+    acts = [act for hit in hits for act in hit.acts]
+    acted = tuple(dict.fromkeys(act.label for act in acts))
+    # A label one rule acts on is not also queued for review by another.
+    reviews = tuple(label for label in dict.fromkeys(r for hit in hits for r in hit.reviews)
+                    if label not in acted)
 
-    for rule_reason, rule_action in _spam_rules(policy, event, flood):
-        # Repetition and phishing links are spam whatever the spam head says of one message.
-        act_hits.append(("spam", LabelRule(review=0.0, act=0.0, action=rule_action,
-                                           strike=False)))
-        review_hits = [label for label in review_hits if label != "spam"]
-        reasons.append(rule_reason)
-
-    threat_reason = _threat_reason(policy, event)
-    if threat_reason:
-        # Explicit threat wording the threat head misses. Added on top of the model's hits,
-        # so the stronger outcome stands: a review never replaces an act-band hit.
-        reasons.append(threat_reason)
-        rule_action = policy.threats.action
-        if rule_action.enforces:
-            act_hits.append(("threat", LabelRule(review=0.0, act=0.0, action=rule_action,
-                                                 strike=False)))
-            review_hits = [label for label in review_hits if label != "threat"]
-        elif "threat" not in review_hits and all(label != "threat" for label, _ in act_hits):
-            review_hits.append("threat")
-
-    if obfuscated and (act_hits or review_hits):
+    if obfuscated and (acts or reviews):
         reasons.append(f"obfuscated text (evasion {event.text.evasion:.2f})")
 
-    if act_hits:
-        action = max((rule.action for _, rule in act_hits), key=lambda a: a.severity)
-        strike = any(rule.strike for _, rule in act_hits)
+    if acts:
+        action = max((act.action for act in acts), key=lambda a: a.severity)
+        strike = any(act.strike for act in acts)
         if strike:
             action, step_reason = _escalate(policy, action, history.strikes + 1)
             if step_reason:
                 reasons.append(step_reason)
-        labels = tuple(dict.fromkeys(label for label, _ in act_hits)) + tuple(review_hits)
-        return Verdict(action, Band.ACT, labels, tuple(reasons), shadow, strike, claims)
-    if review_hits:
-        labels = tuple(review_hits)
-        return Verdict(REVIEW, Band.REVIEW, labels, tuple(reasons), shadow, False, claims)
-    return Verdict(NO_ACTION, Band.NONE, (), tuple(reasons), shadow, False, claims)
-
-
-def _spam_rules(
-    policy: Policy, event: MessageEvent, flood: FloodSignals | None
-) -> list[tuple[str, Action]]:
-    """Reasons and actions of the rules that need no model: flood and scam links."""
-    hits = []
-    flood_reason = _flood_reason(policy, flood) if flood is not None else None
-    if flood_reason:
-        hits.append((flood_reason, policy.flood.action))
-    scam_reason = _scam_reason(policy, event)
-    if scam_reason:
-        hits.append((scam_reason, policy.scam_links.action))
-    return hits
-
-
-def _scam_reason(policy: Policy, event: MessageEvent) -> str | None:
-    rule = policy.scam_links
-    if not rule.enabled:
-        return None
-    findings = find_scam_links(
-        event.text, protected=rule.protected_domains, allowed=rule.allowed_domains,
-        max_distance=rule.max_edit_distance,
-    )
-    if not findings.domains:
-        return None
-    shown = ", ".join(str(d) for d in findings.domains[:3])
-    more = len(findings.domains) - 3
-    return f"scam link: {shown}" + (f" (+{more} more)" if more > 0 else "")
-
-
-def _threat_reason(policy: Policy, event: MessageEvent) -> str | None:
-    if not policy.threats.enabled:
-        return None
-    found = find_threat_wording(event.text)
-    return f'threat wording: "{found.phrase}"' if found else None
-
-
-def _flood_reason(policy: Policy, flood: FloodSignals) -> str | None:
-    rule = policy.flood
-    if rule.repeats and flood.repeats >= rule.repeats:
-        return f"flood: same message {flood.repeats} times in {rule.window_minutes:g} minutes"
-    if rule.mentions and flood.mentions >= rule.mentions:
-        return f"flood: {flood.mentions} members mentioned in one message"
-    return None
+        return Verdict(action, Band.ACT, acted + reviews, tuple(reasons), shadow, strike, claims,
+                       hits)
+    if reviews:
+        return Verdict(REVIEW, Band.REVIEW, reviews, tuple(reasons), shadow, False, claims, hits)
+    return Verdict(NO_ACTION, Band.NONE, (), tuple(reasons), shadow, False, claims, hits)
 
 
 def _is_counter_speech(policy: Policy, context: Context) -> bool:

@@ -7,99 +7,24 @@ expected; callers keep the previous policy when a reload fails.
 from __future__ import annotations
 
 import hashlib
-import re
-from enum import StrEnum
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal, Self
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, ValidationError, create_model, field_validator
 
+from bot.policy_types import SEVERITY as SEVERITY
+from bot.policy_types import Action as Action
+from bot.policy_types import ActionKind as ActionKind
+from bot.policy_types import LabelRule as LabelRule
+from bot.policy_types import Probability as Probability
+from bot.policy_types import Strict
+from bot.rules import REGISTRY, Rule
 from models.api import LABELS
 
 
-class ActionKind(StrEnum):
-    """What the bot does to a message or member, ordered by severity below."""
-
-    NONE = "none"
-    REVIEW = "review"
-    DELETE = "delete"
-    WARN = "warn"
-    TIMEOUT = "timeout"
-    QUARANTINE = "quarantine"
-    KICK = "kick"
-    BAN = "ban"
-
-
-SEVERITY: dict[ActionKind, int] = {kind: rank for rank, kind in enumerate(ActionKind)}
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Action(_Strict):
-    """An action with its parameters. YAML accepts ``delete``, ``timeout 30`` or a mapping."""
-
-    kind: ActionKind
-    #: Timeout length; required for ``timeout``.
-    minutes: int | None = Field(default=None, ge=1, le=40320)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_shorthand(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            kind, _, minutes = value.strip().partition(" ")
-            return {"kind": kind, **({"minutes": minutes} if minutes else {})}
-        return value
-
-    @model_validator(mode="after")
-    def _check_minutes(self) -> Self:
-        if self.kind is ActionKind.TIMEOUT and self.minutes is None:
-            raise ValueError("a timeout needs minutes, e.g. 'timeout 30'")
-        return self
-
-    @property
-    def severity(self) -> int:
-        return SEVERITY[self.kind]
-
-    def __str__(self) -> str:
-        return f"timeout {self.minutes}" if self.kind is ActionKind.TIMEOUT else self.kind.value
-
-    @property
-    def enforces(self) -> bool:
-        """Does this action do something to the member or message (not just review)?"""
-        return self.kind not in (ActionKind.NONE, ActionKind.REVIEW)
-
-
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-
-
-class LabelRule(_Strict):
-    """Two bands per label: from ``review`` a moderator looks; from ``act`` the bot acts."""
-
-    review: Probability = 1.0
-    act: Probability = 1.0
-    action: Action = Action(kind=ActionKind.DELETE)
-    #: Does a hit at the act band count as a strike for escalation?
-    strike: bool = True
-
-    @model_validator(mode="after")
-    def _bands_ordered(self) -> Self:
-        if self.review > self.act:
-            raise ValueError(f"review band ({self.review}) must not exceed act band ({self.act})")
-        return self
-
-
-class LabelOverride(_Strict):
+class LabelOverride(Strict):
     """Per-channel or per-role changes; unset fields keep the global rule."""
 
     review: Probability | None = None
@@ -107,7 +32,7 @@ class LabelOverride(_Strict):
     action: Action | None = None
 
 
-class Override(_Strict):
+class Override(Strict):
     labels: dict[str, LabelOverride] = Field(default_factory=dict)
     exempt: bool = False
     shadow_mode: bool | None = None
@@ -119,14 +44,14 @@ class Override(_Strict):
         return value
 
 
-class Step(_Strict):
+class Step(Strict):
     """Escalation: at ``strikes`` live strikes, use at least ``action``."""
 
     strikes: int = Field(ge=1)
     action: Action
 
 
-class Escalation(_Strict):
+class Escalation(Strict):
     window_hours: float = Field(default=72.0, gt=0)
     ladder: list[Step] = Field(default_factory=list)
 
@@ -139,7 +64,7 @@ class Escalation(_Strict):
         return ladder
 
 
-class Claim(_Strict):
+class Claim(Strict):
     """A statement admins want messages' stance measured against."""
 
     id: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_-]*$")
@@ -148,12 +73,12 @@ class Claim(_Strict):
     agree_threshold: Probability = 0.6
 
 
-class Exemptions(_Strict):
+class Exemptions(Strict):
     roles: list[str] = Field(default_factory=list)
     channels: list[str] = Field(default_factory=list)
 
 
-class Context(_Strict):
+class Context(Strict):
     """How a reply's parent changes the verdict (counter-speech protection)."""
 
     #: A reply that disagrees with a parent at least this toxic is treated as counter-speech.
@@ -165,7 +90,7 @@ class Context(_Strict):
     evasion_threshold: Probability = 0.2
 
 
-class Campaigns(_Strict):
+class Campaigns(Strict):
     enabled: bool = True
     window_minutes: float = Field(default=180.0, gt=0)
     #: A cluster of 2+ accounts outlives its messages this long after its last one, so slow
@@ -187,53 +112,7 @@ class Campaigns(_Strict):
     raid_minutes: float = Field(default=5.0, gt=0)
 
 
-class Flood(_Strict):
-    """One member repeating a message or mass-mentioning: acted on without the models."""
-
-    #: The same message from one member this many times within the window (0 = off).
-    repeats: int = Field(default=4, ge=0)
-    window_minutes: float = Field(default=10.0, gt=0)
-    #: User mentions in one message (0 = off).
-    mentions: int = Field(default=8, ge=0)
-    action: Action = Action(kind=ActionKind.DELETE)
-
-
-_DOMAIN_RE = re.compile(r"^(?:[^\W_](?:[\w-]*[^\W_])?\.)+(?:[^\W\d_]{2,63}|xn--[a-z0-9-]+)$")
-
-
-def _domain(value: str) -> str:
-    domain = value.strip().lower().removeprefix("www.").rstrip(".")
-    if not _DOMAIN_RE.match(domain):
-        raise ValueError("expected a domain such as example.com (no scheme, path or port)")
-    return domain
-
-
-Domain = Annotated[str, AfterValidator(_domain)]
-
-
-class ScamLinks(_Strict):
-    """Phishing links (look-alikes of Discord/Steam domains, bait wording): no models needed."""
-
-    enabled: bool = True
-    action: Action = Action(kind=ActionKind.DELETE)
-    #: Protected on top of Discord's and Steam's domains; their look-alikes count as scams.
-    protected_domains: list[Domain] = Field(default_factory=list)
-    #: Never flagged, with their subdomains (sites that carry a protected name legitimately).
-    allowed_domains: list[Domain] = Field(default_factory=list)
-    #: Letters changed, added or dropped from a protected name that still look like it.
-    max_edit_distance: int = Field(default=2, ge=0, le=3)
-
-
-class Threats(_Strict):
-    """Explicit first-person threats ("I will find where you live"): no models, a human decides."""
-
-    enabled: bool = True
-    #: review (the default) or none queues the message; an enforcing action acts, without a
-    #: strike. Never lowers what the models decided.
-    action: Action = Action(kind=ActionKind.REVIEW)
-
-
-class Channels(_Strict):
+class Channels(Strict):
     """Discord channel and role ids the bot posts to or assigns."""
 
     review: int | None = None
@@ -242,14 +121,14 @@ class Channels(_Strict):
     quarantine_role: int | None = None
 
 
-class Appeals(_Strict):
+class Appeals(Strict):
     enabled: bool = True
     #: A member may file at most this many appeals per day.
     per_day: int = Field(default=3, ge=1)
     min_length: int = Field(default=20, ge=1)
 
 
-class ModelSpec(_Strict):
+class ModelSpec(Strict):
     """Which scorer to load: the shipped default, or a local Hugging Face checkpoint."""
 
     #: "default", or a folder with a sequence-classification checkpoint (never downloaded).
@@ -269,8 +148,12 @@ class ModelSpec(_Strict):
         return value
 
 
-class Policy(_Strict):
-    """The whole moderation policy; ``version`` is a hash recorded on every case."""
+class PolicyBase(Strict):
+    """The whole moderation policy; ``version`` is a hash recorded on every case.
+
+    The sections of the rule plug-ins (``flood``, ``scam_links``, ``threats``, ...) are
+    added from the rule registry by :func:`policy_model`; read one with ``Rule.settings``.
+    """
 
     shadow_mode: bool = False
     labels: dict[str, LabelRule]
@@ -282,9 +165,6 @@ class Policy(_Strict):
     claims: list[Claim] = Field(default_factory=list)
     context: Context = Context()
     campaigns: Campaigns = Campaigns()
-    flood: Flood = Flood()
-    scam_links: ScamLinks = ScamLinks()
-    threats: Threats = Threats()
     discord: Channels = Channels()
     appeals: Appeals = Appeals()
     model: ModelSpec = ModelSpec()
@@ -305,6 +185,21 @@ class Policy(_Strict):
         return claims
 
 
+def policy_model(rules: Sequence[type[Rule]] = REGISTRY) -> type[PolicyBase]:
+    """The policy model with one section per rule that has one (its defaults when absent)."""
+    sections: dict[str, Any] = {
+        rule.section: (rule.config, Field(default_factory=rule.config))
+        for rule in rules if rule.section and rule.config
+    }
+    return create_model("Policy", __base__=PolicyBase, __module__=__name__, **sections)
+
+
+if TYPE_CHECKING:
+    Policy = PolicyBase
+else:
+    Policy = policy_model()
+
+
 def _check_label_names(value: dict[str, Any]) -> None:
     unknown = sorted(set(value) - set(LABELS))
     if unknown:
@@ -320,16 +215,16 @@ class PolicyConfigError(ValueError):
         super().__init__(f"invalid policy {path}:\n" + "\n".join(f"  {p}" for p in problems))
 
 
-def load_policy(path: Path) -> Policy:
+def load_policy(path: Path, model: type[PolicyBase] = Policy) -> Policy:
     """Read and validate ``path``; raise :class:`PolicyConfigError` with line numbers."""
     try:
         source = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise PolicyConfigError(path, [f"cannot read file: {exc.strerror or exc}"]) from exc
-    return parse_policy(source, path)
+    return parse_policy(source, path, model)
 
 
-def parse_policy(source: str, path: Path) -> Policy:
+def parse_policy(source: str, path: Path, model: type[PolicyBase] = Policy) -> Policy:
     try:
         root = yaml.compose(source, Loader=yaml.SafeLoader)
         data = yaml.safe_load(source)
@@ -341,7 +236,7 @@ def parse_policy(source: str, path: Path) -> Policy:
     if not isinstance(data, dict):
         raise PolicyConfigError(path, [f"{path}: line 1: expected a mapping of policy keys"])
     try:
-        policy = Policy.model_validate(data)
+        policy = model.model_validate(data)
     except ValidationError as exc:
         problems = [_describe(error, root, path) for error in exc.errors()]
         raise PolicyConfigError(path, problems) from exc

@@ -10,8 +10,10 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bot.labels import LABEL_GROUPS
+
 #: Labels whose maximum is the hostility of a message.
-HOSTILE_LABELS = ("toxicity", "insult", "identity_attack")
+HOSTILE_LABELS = LABEL_GROUPS.hostile
 
 
 def hostility(scores: dict[str, float]) -> float:

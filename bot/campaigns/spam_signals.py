@@ -1,6 +1,8 @@
 """Per-message spam signals: links, invites, mention floods, one author repeating himself.
 
-Pure: the caller passes the author's recent history, so tests need no detector.
+Pure: the caller passes the author's recent history, so tests need no detector. Mentions and
+repeats are counted by the flood rule's helpers (one way of counting); the scales below turn
+counts into soft [0, 1] evidence for cluster scoring, they are not the flood rule's limits.
 """
 
 from __future__ import annotations
@@ -9,19 +11,20 @@ from collections.abc import Sequence
 
 from bot.campaigns.similarity import exact_key
 from bot.event import MessageEvent
+from bot.rules.flood import count_repeats, user_mentions
 
-#: Links in one message from which it counts as a link flood.
+#: Links in one message at which the link signal is full.
 LINK_FLOOD = 3
-#: User mentions in one message from which it counts as a mention flood.
+#: User mentions in one message at which the mention signal is full.
 MENTION_FLOOD = 5
-#: The same text this many times in the window counts as repetition.
+#: The same text this many times in the window makes the repeat signal full.
 REPEATS = 3
 
 
 def spam_signals(event: MessageEvent, history: Sequence[str]) -> dict[str, float]:
     """Signals in [0, 1]; ``history`` holds the exact keys of the author's recent messages."""
     text = event.text
-    same = sum(1 for key in history if key == exact_key(text.folded))
+    same = count_repeats(exact_key(text.folded), history)
     return {
         "links": min(1.0, len(text.urls) / LINK_FLOOD),
         "invite": 1.0 if text.invites else 0.0,
@@ -31,17 +34,4 @@ def spam_signals(event: MessageEvent, history: Sequence[str]) -> dict[str, float
     }
 
 
-def user_mentions(mentions: Sequence[object]) -> list[int]:
-    """User ids from normalised mentions, which may be ids or ``<@id>`` / ``<@!id>`` strings."""
-    ids: list[int] = []
-    for mention in mentions:
-        if isinstance(mention, int):
-            ids.append(mention)
-            continue
-        token = str(mention).strip()
-        if token.startswith(("<@&", "<#", "@&")):  # role and channel mentions target no member
-            continue
-        digits = "".join(ch for ch in token if ch.isdigit())
-        if digits:
-            ids.append(int(digits))
-    return ids
+__all__ = ["spam_signals", "user_mentions"]

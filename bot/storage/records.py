@@ -170,6 +170,13 @@ class MessageScore:
     model_version: str | None
     policy_version: str | None
     review_decision: str | None = None
+    #: Rule id -> the labels that rule counted the message under (rows from before rule
+    #: ids were recorded: empty).
+    rules: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def band_labels(self) -> tuple[str, ...]:
+        """Labels the model-threshold bands placed the message under."""
+        return self.rules.get("bands", ()) if self.rules else self.labels
 
     @classmethod
     def from_row(cls, row: Any) -> MessageScore:
@@ -188,6 +195,7 @@ class MessageScore:
             model_version=row["model_version"],
             policy_version=row["policy_version"],
             review_decision=row["review_decision"],
+            rules={k: tuple(v) for k, v in json.loads(row["rules"] or "{}").items()},
         )
 
 

@@ -21,8 +21,8 @@ class ScoreRepository:
             await self._conn.execute(
                 """INSERT OR REPLACE INTO message_scores (message_id, guild_id, channel_id,
                    author_id, created_at, scores, stance, labels, action, band, evasion,
-                   model_version, policy_version, review_decision)
-                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                   model_version, policy_version, review_decision, rules)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 (
                     record.message_id, record.guild_id, record.channel_id, record.author_id,
                     record.created_at.isoformat(), json.dumps(record.scores, sort_keys=True),
@@ -30,6 +30,7 @@ class ScoreRepository:
                     json.dumps(list(record.labels)), record.action, record.band,
                     record.evasion, record.model_version, record.policy_version,
                     record.review_decision,
+                    json.dumps({k: list(v) for k, v in record.rules.items()}, sort_keys=True),
                 ),
             )
             await self._conn.commit()

@@ -3,6 +3,8 @@
 Every Keep / Remove / Timeout / Ban on a grey-band message is stored with the message's
 scores. Per label this shows how often moderators removed what Vigil queued, and the
 lowest act band at which their removals would have been right often enough to automate.
+Only the model-threshold bands count toward a label: a message another rule flagged (threat
+wording, scam links) is evidence about that rule, not about the label's band.
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ def advise(records: Sequence[MessageScore], policy: Policy) -> list[LabelAdvice]
     advice: list[LabelAdvice] = []
     for label, rule in policy.labels.items():
         relevant = [
-            r for r in decided if label in r.labels or r.scores.get(label, 0.0) >= rule.review
+            r for r in decided
+            if label in r.band_labels() or r.scores.get(label, 0.0) >= rule.review
         ]
         removed = [r for r in relevant if r.review_decision in REMOVED]
         advice.append(LabelAdvice(

@@ -95,9 +95,11 @@ def summary_table(result: ReplayResult) -> str:
     """The plain-text summary printed after a replay."""
     outcomes = result.outcomes
     flagged: Counter[str] = Counter()
+    fired: Counter[str] = Counter()
     actions: Counter[str] = Counter()
     for outcome in outcomes:
         flagged.update(outcome.verdict.labels)
+        fired.update(outcome.verdict.rules)
         actions[str(outcome.verdict.action)] += 1
     lines = [
         f"messages replayed   {len(outcomes):>6}",
@@ -108,6 +110,8 @@ def summary_table(result: ReplayResult) -> str:
         "flagged per label",
     ]
     lines += [f"  {label:<17} {count:>6}" for label, count in flagged.most_common()] or ["  (none)"]
+    lines += ["", "fired per rule"]
+    lines += [f"  {rule:<17} {count:>6}" for rule, count in fired.most_common()] or ["  (none)"]
     lines += ["", "actions"]
     lines += [f"  {action:<17} {count:>6}" for action, count in actions.most_common()]
     def worst_label(o: MessageOutcome) -> str:

@@ -17,6 +17,8 @@ def report_data(result: ReplayResult) -> dict[str, Any]:
             "id": outcome.event.id,
             "action": str(outcome.verdict.action),
             "labels": list(outcome.verdict.labels),
+            # Which rules fired: the bands (model scores) or a rule that needs no model.
+            "rules": list(outcome.verdict.rules),
             "scores": {k: round(v, 4) for k, v in outcome.scores.items()},
         }
         if outcome.parent_stance is not None or outcome.claim_stances:

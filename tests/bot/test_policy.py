@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.flood import FloodSignals
 from bot.policy import Band, Context, MemberHistory, decide
 from bot.policy_config import Action, ActionKind, Policy, parse_policy
+from bot.rules.flood import FloodSignals
 from tests.conftest import make_event
 
 POLICY_YAML = """

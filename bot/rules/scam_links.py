@@ -2,8 +2,8 @@
 
 The spam head reads wording and gives a lone "Free Discord Nitro, claim here:
 https://dlscord-gift.com/x" about 0.02, yet members expect a phishing link caught on its
-first post. Pure and stdlib-only: ``policy.decide`` calls :func:`find_scam_links` with the
-policy's domain lists.
+first post. Pure: :class:`ScamLinksRule` (YAML section ``scam_links``) calls
+:func:`find_scam_links` with the policy's domain lists.
 
 A link's domain is suspicious when (first reason that applies):
 
@@ -30,14 +30,26 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Annotated
 
+from pydantic import AfterValidator, Field
 from rapidfuzz.distance import Levenshtein
 
+from bot.event import MessageEvent
 from bot.normalize import NormalizedText, normalize
+from bot.policy_types import Action, ActionKind, Strict
+from bot.rules.base import Hit, LabelAct, Rule, RuleContext
 
 __all__ = [
-    "BAIT", "DEFAULT_PROTECTED", "ScamFindings", "SuspiciousDomain", "edit_distance",
-    "find_scam_links", "registrable_domain",
+    "BAIT",
+    "DEFAULT_PROTECTED",
+    "ScamFindings",
+    "ScamLinks",
+    "ScamLinksRule",
+    "SuspiciousDomain",
+    "edit_distance",
+    "find_scam_links",
+    "registrable_domain",
 ]
 
 #: Always protected. Discord's and Valve's own domains, so their links never count, and the
@@ -253,3 +265,54 @@ def _raw_idn_hosts(raw: str) -> list[str]:
         return []
     hosts = (t.strip(".").lower().removeprefix("www.") for t in _RAW_TOKEN_RE.findall(text))
     return [h for h in hosts if "." in h and not h.isascii()]
+
+
+# --- the rule ------------------------------------------------------------------------------
+
+_DOMAIN_RE = re.compile(r"^(?:[^\W_](?:[\w-]*[^\W_])?\.)+(?:[^\W\d_]{2,63}|xn--[a-z0-9-]+)$")
+
+
+def _domain(value: str) -> str:
+    domain = value.strip().lower().removeprefix("www.").rstrip(".")
+    if not _DOMAIN_RE.match(domain):
+        raise ValueError("expected a domain such as example.com (no scheme, path or port)")
+    return domain
+
+
+Domain = Annotated[str, AfterValidator(_domain)]
+
+
+class ScamLinks(Strict):
+    """Phishing links (look-alikes of Discord/Steam domains, bait wording): no models needed."""
+
+    enabled: bool = True
+    action: Action = Action(kind=ActionKind.DELETE)
+    #: Protected on top of Discord's and Steam's domains; their look-alikes count as scams.
+    protected_domains: list[Domain] = Field(default_factory=list)
+    #: Never flagged, with their subdomains (sites that carry a protected name legitimately).
+    allowed_domains: list[Domain] = Field(default_factory=list)
+    #: Letters changed, added or dropped from a protected name that still look like it.
+    max_edit_distance: int = Field(default=2, ge=0, le=3)
+
+
+class ScamLinksRule(Rule):
+    """A phishing link is spam whatever the spam head says of one message."""
+
+    id = "scam_links"
+    section = "scam_links"
+    config = ScamLinks
+
+    def check(self, event: MessageEvent, context: RuleContext) -> Hit | None:
+        rule: ScamLinks = self.settings(context.sections)
+        if not rule.enabled:
+            return None
+        findings = find_scam_links(
+            event.text, protected=rule.protected_domains, allowed=rule.allowed_domains,
+            max_distance=rule.max_edit_distance,
+        )
+        if not findings.domains:
+            return None
+        shown = ", ".join(str(d) for d in findings.domains[:3])
+        more = len(findings.domains) - 3
+        reason = f"scam link: {shown}" + (f" (+{more} more)" if more > 0 else "")
+        return Hit(self.id, (reason,), acts=(LabelAct("spam", rule.action),))

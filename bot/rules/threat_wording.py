@@ -2,7 +2,8 @@
 
 The threat head gives "I will find where you live and hurt you." 0.00 (its training data has
 almost no one-to-one threats; see the model card), yet moderators expect such a message in
-the review queue. Pure and stdlib-only: ``policy.decide`` calls :func:`find_threat_wording`.
+the review queue. Pure: :class:`ThreatWordingRule` (YAML section ``threats``) calls
+:func:`find_threat_wording`.
 
 Matching runs on ``NormalizedText.folded``: lowercase, leetspeak folded ("k1ll"), chat
 shorthand spelled out ("u" -> "you", "ur" -> "your"), apostrophes dropped ("I'll" -> "ill",
@@ -45,11 +46,14 @@ import re
 from dataclasses import dataclass
 from itertools import islice
 
+from bot.event import MessageEvent
 from bot.normalize import NormalizedText
+from bot.policy_types import Action, ActionKind, Strict
+from bot.rules.base import Hit, LabelAct, Rule, RuleContext
 
 __all__ = [
     "DOXXING", "FILLERS", "GAME_CONTEXT", "INTENT", "MENACE", "PURSUIT", "VIOLENCE",
-    "ThreatWording", "find_threat_wording",
+    "ThreatWording", "ThreatWordingRule", "Threats", "find_threat_wording",
 ]
 
 # --- building blocks (regexes over the folded text) -------------------------------------
@@ -209,3 +213,36 @@ def _as_written(text: str, phrase: str) -> str:
     words = (_APOSTROPHE.join(map(re.escape, word)) for word in phrase.split())
     match = re.search(r"[\W_]+".join(words), text, re.IGNORECASE)
     return match.group() if match else phrase
+
+
+# --- the rule ------------------------------------------------------------------------------
+
+
+class Threats(Strict):
+    """Explicit first-person threats ("I will find where you live"): no models, a human decides."""
+
+    enabled: bool = True
+    #: review (the default) or none queues the message; an enforcing action acts, without a
+    #: strike. Never lowers what the models decided.
+    action: Action = Action(kind=ActionKind.REVIEW)
+
+
+class ThreatWordingRule(Rule):
+    """Explicit threat wording the threat head misses, counted under the ``threat`` label."""
+
+    id = "threats"
+    section = "threats"
+    config = Threats
+
+    def check(self, event: MessageEvent, context: RuleContext) -> Hit | None:
+        rule: Threats = self.settings(context.sections)
+        if not rule.enabled:
+            return None
+        found = find_threat_wording(event.text)
+        if found is None:
+            return None
+        reason = f'threat wording: "{found.phrase}"'
+        if rule.action.enforces:
+            return Hit(self.id, (reason,), acts=(LabelAct("threat", rule.action),))
+        # Review (or none): queued for a human; an act-band hit of the models still stands.
+        return Hit(self.id, (reason,), reviews=("threat",))

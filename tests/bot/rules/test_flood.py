@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.flood import FloodTracker
+from bot.rules.flood import FloodTracker
 from tests.conftest import make_event
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -34,7 +34,7 @@ def test_only_user_mentions_count() -> None:
 
 
 def test_idle_authors_are_forgotten(monkeypatch: pytest.MonkeyPatch) -> None:
-    import bot.flood as flood
+    import bot.rules.flood as flood
 
     monkeypatch.setattr(flood, "MAX_AUTHORS", 3)
     tracker = FloodTracker()

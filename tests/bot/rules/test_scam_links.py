@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pytest
 
 from bot.normalize import normalize
-from bot.scam_links import ScamFindings, edit_distance, find_scam_links, registrable_domain
+from bot.rules.scam_links import ScamFindings, edit_distance, find_scam_links, registrable_domain
 
 
 def scan(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.normalize import normalize
-from bot.threat_wording import ThreatWording, find_threat_wording
+from bot.rules.threat_wording import ThreatWording, find_threat_wording
 
 
 def scan(message: str) -> ThreatWording | None:

@@ -1,0 +1,128 @@
+"""The flood rule: one member sending the same message again and again, or mass-mentioning.
+
+A word filter's job, but members expect it and the models cannot see repetition. Stateful:
+:meth:`FloodRule.observe` keeps a short history per author in memory (bounded; authors
+forgotten after the window). The counting helpers here (:func:`user_mentions`,
+:func:`count_repeats`) are the only ones: the campaign detector's spam signals use them too.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pydantic import Field
+
+from bot.event import MessageEvent
+from bot.policy_types import Action, ActionKind, Strict
+from bot.rules.base import Hit, LabelAct, Rule, RuleContext
+
+#: Messages remembered per author; more repeats than this are still "many".
+HISTORY = 20
+#: Authors remembered per guild before idle ones are dropped.
+MAX_AUTHORS = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class FloodSignals:
+    #: Times this member sent this same (folded) text within the window, this one included.
+    repeats: int = 1
+    #: User mentions in this message.
+    mentions: int = 0
+
+
+class FloodTracker:
+    def __init__(self) -> None:
+        self._seen: dict[tuple[int, int], deque[tuple[datetime, str]]] = {}
+
+    def observe(self, event: MessageEvent, window: timedelta) -> FloodSignals:
+        key = (event.guild_id, event.author.id)
+        history = self._seen.setdefault(key, deque(maxlen=HISTORY))
+        since = event.created_at - window
+        while history and history[0][0] < since:
+            history.popleft()
+        text = event.text.folded
+        history.append((event.created_at, text))
+        if len(self._seen) > MAX_AUTHORS:
+            self._forget_idle(since)
+        repeats = count_repeats(text, (seen for _, seen in history)) if text else 1
+        return FloodSignals(repeats=repeats, mentions=len(user_mentions(event.text.mentions)))
+
+    def forget(self, guild_id: int, user_id: int) -> int:
+        """Drop a member's recent messages (data erasure); returns how many were held."""
+        return len(self._seen.pop((guild_id, user_id), ()))
+
+    def _forget_idle(self, since: datetime) -> None:
+        for key in [k for k, h in self._seen.items() if not h or h[-1][0] < since]:
+            del self._seen[key]
+
+    def __len__(self) -> int:
+        return len(self._seen)
+
+
+def count_repeats(key: str, history: Iterable[str]) -> int:
+    """How many of ``history`` (which includes the message itself) are the same as ``key``."""
+    return sum(1 for seen in history if seen == key)
+
+
+def user_mentions(mentions: Sequence[object]) -> list[int]:
+    """User ids from normalised mentions, which may be ids or ``<@id>`` / ``<@!id>`` strings."""
+    ids: list[int] = []
+    for mention in mentions:
+        if isinstance(mention, int):
+            ids.append(mention)
+            continue
+        token = str(mention).strip()
+        if token.startswith(("<@&", "<#", "@&")):  # role and channel mentions target no member
+            continue
+        digits = "".join(ch for ch in token if ch.isdigit())
+        if digits:
+            ids.append(int(digits))
+    return ids
+
+
+# --- the rule ------------------------------------------------------------------------------
+
+
+class Flood(Strict):
+    """One member repeating a message or mass-mentioning: acted on without the models."""
+
+    #: The same message from one member this many times within the window (0 = off).
+    repeats: int = Field(default=4, ge=0)
+    window_minutes: float = Field(default=10.0, gt=0)
+    #: User mentions in one message (0 = off).
+    mentions: int = Field(default=8, ge=0)
+    action: Action = Action(kind=ActionKind.DELETE)
+
+
+class FloodRule(Rule):
+    """Repetition is spam whatever the spam head says of one message."""
+
+    id = "flood"
+    section = "flood"
+    config = Flood
+
+    def __init__(self) -> None:
+        self.tracker = FloodTracker()
+
+    def observe(self, event: MessageEvent, settings: Flood) -> FloodSignals:
+        return self.tracker.observe(event, timedelta(minutes=settings.window_minutes))
+
+    def forget(self, guild_id: int, user_id: int) -> int:
+        return self.tracker.forget(guild_id, user_id)
+
+    def check(self, event: MessageEvent, context: RuleContext) -> Hit | None:
+        signals = context.observed.get(self.id)
+        if not isinstance(signals, FloodSignals):
+            return None
+        rule: Flood = self.settings(context.sections)
+        if rule.repeats and signals.repeats >= rule.repeats:
+            reason = (f"flood: same message {signals.repeats} times in "
+                      f"{rule.window_minutes:g} minutes")
+        elif rule.mentions and signals.mentions >= rule.mentions:
+            reason = f"flood: {signals.mentions} members mentioned in one message"
+        else:
+            return None
+        return Hit(self.id, (reason,), acts=(LabelAct("spam", rule.action),))
