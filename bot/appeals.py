@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.action_kinds import action_spec
 from bot.actions import ActionOutcome
 from bot.cases import CaseService
 from bot.policy_config import Policy
@@ -43,7 +44,7 @@ class AppealService:
         case = await self.cases.get(guild_id, case_number)
         if case.target_id != member_id:
             raise AppealError("only the member a case is about can appeal it")
-        if case.status not in APPEALABLE or case.action in ("review", "none", "note"):
+        if case.status not in APPEALABLE or not action_spec(case.action).acts:
             raise AppealError(f"case #{case.number} has nothing to appeal ({case.status})")
         text = text.strip()
         if len(text) < settings.min_length:

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
+from bot.action_kinds import action_spec
 from bot.actions import ActionExecutor, ActionOutcome
 from bot.clock import Clock, utcnow
 from bot.policy_config import ActionKind
@@ -21,10 +22,6 @@ from bot.storage.records import Case, CaseStatus, NewCase
 log = logging.getLogger(__name__)
 
 EventSink = Callable[[str, Case], Awaitable[None] | None]
-#: Actions that touch the member and so come with a DM and an appeal button.
-NOTIFIED = frozenset({"delete", "warn", "timeout", "quarantine", "kick", "ban"})
-#: Actions that have something to undo when an appeal is granted.
-REVERSIBLE = frozenset({"timeout", "quarantine", "ban"})
 
 
 class CaseError(Exception):
@@ -78,7 +75,7 @@ class CaseService:
 
     async def carry_out(self, case: Case, *, event: str = "") -> Case:
         """Notify the member, act, and record the outcome. Safe to call on retry."""
-        if case.action in NOTIFIED:
+        if action_spec(case.action).notifies:
             notified = await self.executor.notify(case)
             await self.db.cases.update(
                 case.id, self.clock(), "member_notified" if notified.ok else "notify_failed",
@@ -107,7 +104,7 @@ class CaseService:
     ) -> tuple[Case, ActionOutcome | None]:
         """Close a case; with ``reverse`` undo its action first. Announces ``case_resolved``."""
         outcome: ActionOutcome | None = None
-        if reverse and case.action in REVERSIBLE and case.status is CaseStatus.APPLIED:
+        if reverse and action_spec(case.action).reversible and case.status is CaseStatus.APPLIED:
             outcome = await self.executor.reverse(case)
             if not outcome.ok:
                 case = await self.db.cases.update(

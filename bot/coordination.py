@@ -11,6 +11,11 @@ from bot.policy import Verdict
 from bot.policy_config import Policy
 from models.api import ScoreResult
 
+#: What moderators and the mod log call each kind of alert.
+ALERT_TITLES: dict[str, str] = {
+    "campaign": "Coordinated campaign", "pile_on": "Pile-on", "raid": "Raid",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class CoordinationAlert:
@@ -30,8 +35,7 @@ class CoordinationAlert:
     channel_id: int | None = None
 
     def summary(self) -> str:
-        what = {"campaign": "Coordinated campaign", "pile_on": "Pile-on", "raid": "Raid"}
-        head = what.get(self.kind, self.kind)
+        head = ALERT_TITLES.get(self.kind, self.kind)
         return f"{head}: {len(self.accounts)} accounts, {len(self.message_ids)} messages, " \
                f"score {self.score:.2f}"
 

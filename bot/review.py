@@ -16,6 +16,7 @@ from enum import StrEnum
 from bot.cases import CaseError, CaseService
 from bot.normalize import normalize
 from bot.policy_config import ActionKind, Policy
+from bot.rules.bands import Band, band_of
 from bot.scoring import MicroBatcher
 from bot.storage.records import Appeal, CampaignRecord, Case, CaseEvent, CaseKind, CaseStatus
 from models.api import ScoreRequest
@@ -56,13 +57,8 @@ class LabelPreview:
     act: float
     action: str
 
-    @property
-    def band(self) -> str:
-        if self.act < 1.0 and self.score >= self.act:
-            return "act"
-        if self.review < 1.0 and self.score >= self.review:
-            return "review"
-        return "-"
+    #: Where decide's bands place the score (``"-"``: neither band).
+    band: str = "-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,9 +177,13 @@ class ReviewService:
         labels = []
         for label, score in sorted(result.scores.items(), key=lambda kv: -kv[1]):
             rule = policy.labels.get(label)
+            if rule is None:
+                labels.append(LabelPreview(label, score, 1.0, 1.0, "none"))
+                continue
+            band = band_of(label, score, rule)  # decide's own band logic
             labels.append(LabelPreview(
-                label, score, rule.review if rule else 1.0, rule.act if rule else 1.0,
-                str(rule.action) if rule else "none",
+                label, score, rule.review, rule.act, str(rule.action),
+                "-" if band is Band.NONE else band.value,
             ))
         return ScorePreview(normalized.text, normalized.evasion, tuple(labels),
                             self.batcher.scorer.version)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord.ext import commands
 
+from bot.coordination import ALERT_TITLES
 from bot.discord.host import vigil
 from bot.discord.views import policy_channel, say
 from bot.review import ALERT_KINDS, ReviewDecision, ReviewError, ReviewService
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_TITLES = {"campaign": "Coordinated campaign", "pile_on": "Pile-on", "raid": "Raid"}
 MAX_ACCOUNTS_SHOWN = 15
 
 
@@ -74,7 +74,7 @@ class AlertButton(
 
 
 def alert_embed(case: Case, record: CampaignRecord | None) -> discord.Embed:
-    title = _TITLES.get(case.kind.value, case.kind.value)
+    title = ALERT_TITLES.get(case.kind.value, case.kind.value)
     embed = discord.Embed(title=f"{title} · case #{case.number}", description=case.reason,
                           colour=discord.Colour.red())
     score = record.score if record else case.scores.get("campaign", 0.0)

@@ -15,6 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.action_kinds import action_spec
 from bot.cases import CaseError
 from bot.discord.executor import moderator_refusal
 from bot.review import ReviewService
@@ -26,12 +27,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_DONE = {
-    "warn": "warned", "timeout": "timed out", "untimeout": "removed the timeout of",
-    "kick": "kicked", "ban": "banned", "unban": "unbanned", "note": "noted on",
-}
-#: Manual actions that count as strikes toward automod escalation.
-_STRIKES = frozenset({"warn", "timeout", "kick", "ban"})
 
 Reason = app_commands.Range[str, 1, 500]
 
@@ -83,12 +78,12 @@ class Moderation(commands.Cog):
             guild_id=interaction.guild.id, target_id=target.id, target_name=str(target),
             action=action, reason=reason, status=status, kind=CaseKind.MANUAL,
             moderator_id=interaction.user.id, duration_minutes=minutes,
-            policy_version=self.services.policy.current.version, strike=action in _STRIKES,
+            policy_version=self.services.policy.current.version, strike=action_spec(action).strike,
         ))
         await interaction.edit_original_response(content=await self._report(case, target))
 
     async def _report(self, case: Case, target: discord.abc.User) -> str:
-        done = _DONE.get(case.action, case.action)
+        done = action_spec(case.action).done or case.action
         if case.status is CaseStatus.FAILED:
             return (f"Case #{case.number} is recorded, but I could not {case.action} "
                     f"{target.mention}: {case.last_error}")
@@ -119,7 +114,7 @@ class Moderation(commands.Cog):
         if outcome is not None and not outcome.ok:
             text = f"I could not undo case #{case.number}: {outcome.error}"
         else:
-            text = f"Case #{case.number} reversed: {_DONE[undo]} {target.mention}."
+            text = f"Case #{case.number} reversed: {action_spec(undo).done} {target.mention}."
         await interaction.edit_original_response(content=text)
 
     # ------------------------------------------------------------ commands

@@ -16,6 +16,7 @@ from typing import Any
 
 import discord
 
+from bot.action_kinds import action_spec
 from bot.actions import ActionOutcome
 from bot.discord.views import AppealButton
 from bot.policy_config import Policy
@@ -37,19 +38,6 @@ _PERMISSION_NAMES = {
     "ban_members": "Ban Members",
     "manage_roles": "Manage Roles",
 }
-
-#: Actions that also take down the message that triggered an automatic case.
-_REMOVES_MESSAGE = frozenset({"delete", "timeout", "quarantine", "kick", "ban"})
-
-_DM_HEADLINES = {
-    "delete": "A message you sent in **{guild}** was removed.",
-    "warn": "You received a warning in **{guild}**.",
-    "timeout": "You were timed out in **{guild}** for {minutes} minutes.",
-    "quarantine": "You were placed in quarantine in **{guild}**.",
-    "kick": "You were removed (kicked) from **{guild}**.",
-    "ban": "You were banned from **{guild}**.",
-}
-
 
 def describe_error(exc: discord.HTTPException) -> ActionOutcome:
     """An API refusal as an outcome: text for people, the JSON code for the record."""
@@ -116,14 +104,15 @@ class DiscordExecutor:
 
     async def _apply(self, case: Case) -> ActionOutcome:
         action = case.action
-        if action in ("none", "review", "note"):
+        spec = action_spec(action)
+        if not spec.acts:
             return ActionOutcome.success(nothing_to_do=True)
         guild = self.client.get_guild(case.guild_id)
         if guild is None:
             return ActionOutcome.failure("the bot is not in that server", UNKNOWN_GUILD)
         me = await self._me(guild)
         detail: dict[str, Any] = {}
-        if action in _REMOVES_MESSAGE and case.kind is CaseKind.MESSAGE and case.message_id:
+        if spec.removes_message and case.kind is CaseKind.MESSAGE and case.message_id:
             removed = await self._delete_message(guild, me, case)
             if action == "delete":
                 return removed
@@ -281,8 +270,8 @@ class DiscordExecutor:
             return None
 
     def _notice(self, case: Case, guild_name: str) -> discord.Embed:
-        headline = _DM_HEADLINES.get(
-            case.action, "A moderator acted on your account in **{guild}**.")
+        headline = (action_spec(case.action).dm_headline
+                    or "A moderator acted on your account in **{guild}**.")
         embed = discord.Embed(
             title=f"Case #{case.number}",
             description=headline.format(guild=guild_name, minutes=case.duration_minutes),

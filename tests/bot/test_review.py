@@ -63,3 +63,14 @@ async def test_alert_decisions_do_not_apply_to_message_cases(
     case_id = await queued(services, 4)
     with pytest.raises(ReviewError, match="does not apply"):
         await review.decide(case_id, ReviewDecision.CONFIRM, moderator_id=99)
+
+
+def test_the_score_preview_bands_agree_with_decide() -> None:
+    from bot.policy_types import Action, ActionKind, LabelRule
+    from bot.rules.bands import Band, band_of
+
+    # An act band whose action is none never acts, in decide and in /vigil score alike.
+    rule = LabelRule(review=0.4, act=0.8, action=Action(kind=ActionKind.NONE))
+    assert band_of("spam", 0.9, rule) is Band.REVIEW
+    acting = rule.model_copy(update={"action": Action(kind=ActionKind.DELETE)})
+    assert band_of("spam", 0.9, acting) is Band.ACT
