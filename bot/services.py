@@ -13,6 +13,7 @@ from bot.coordination import CoordinationDetector
 from bot.pipeline import ModerationPipeline
 from bot.policy_config import PolicyHolder
 from bot.privacy import DataService
+from bot.review import ReviewService
 from bot.scoring import MicroBatcher
 from bot.storage import Database, open_database
 from models.api import Scorer
@@ -27,6 +28,7 @@ class Services:
     appeals: AppealService
     pipeline: ModerationPipeline
     privacy: DataService
+    review: ReviewService
 
     async def close(self) -> None:
         await self.batcher.close()
@@ -55,4 +57,5 @@ async def build_services(
         batcher, cases, lambda: policy.current, detector=detector, live=live
     )
     privacy = DataService(db, clock=clock, memory=(pipeline,))
-    return Services(db, policy, batcher, cases, appeals, pipeline, privacy)
+    review = ReviewService(cases, batcher, lambda: policy.current)
+    return Services(db, policy, batcher, cases, appeals, pipeline, privacy, review)

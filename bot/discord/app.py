@@ -22,7 +22,6 @@ from bot.coordination import CoordinationDetector
 from bot.discord.executor import DiscordExecutor
 from bot.discord.views import AppealButton, say
 from bot.policy_config import PolicyConfigError, PolicyHolder
-from bot.review import ReviewService
 from bot.services import Services, build_services
 from bot.settings import Settings
 from bot.storage.records import Case
@@ -84,8 +83,7 @@ class VigilBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
         )
         self.services = services
-        self.review = ReviewService(services.cases, services.batcher,
-                                    lambda: services.policy.current)
+        self.review = services.review
         self.executor = executor
         self.dev_guild_id = dev_guild_id
         self.version = vigil_version()
