@@ -10,7 +10,7 @@ from bot.action_kinds import action_spec
 from bot.actions import ActionOutcome
 from bot.cases import CaseService
 from bot.policy_config import Policy
-from bot.storage.appeals import AppealAlreadyOpenError
+from bot.storage.appeals import AppealAlreadyOpenError, AppealRepository
 from bot.storage.records import Appeal, AppealStatus, Case, CaseStatus
 
 #: Case states a member can appeal: something was done (or attempted) to them.
@@ -32,9 +32,11 @@ class AppealDecision:
 
 
 class AppealService:
-    def __init__(self, cases: CaseService, policy: Callable[[], Policy]) -> None:
+    def __init__(
+        self, cases: CaseService, appeals: AppealRepository, policy: Callable[[], Policy]
+    ) -> None:
         self.cases = cases
-        self.db = cases.db
+        self._appeals = appeals
         self._policy = policy
 
     async def file(self, guild_id: int, case_number: int, member_id: int, text: str) -> Appeal:
@@ -50,29 +52,29 @@ class AppealService:
         if len(text) < settings.min_length:
             raise AppealError(f"please explain in at least {settings.min_length} characters")
         now = self.cases.clock()
-        recent = await self.db.appeals.count_since(member_id, now - timedelta(days=1))
+        recent = await self._appeals.count_since(member_id, now - timedelta(days=1))
         if recent >= settings.per_day:
             raise AppealError(f"you can file {settings.per_day} appeals a day; try again later")
         try:
-            appeal = await self.db.appeals.create(case.id, member_id, text, now)
+            appeal = await self._appeals.create(case.id, member_id, text, now)
         except AppealAlreadyOpenError as exc:
             raise AppealError(f"case #{case.number} already has an appeal waiting") from exc
-        await self.db.cases.update(case.id, now, "appeal_filed", member_id, {"appeal": appeal.id})
+        await self.cases.note(case, "appeal_filed", member_id, {"appeal": appeal.id})
         return appeal
 
     async def decide(
         self, appeal_id: int, moderator_id: int, *, grant: bool, note: str = ""
     ) -> AppealDecision:
-        appeal = await self.db.appeals.get(appeal_id)
+        appeal = await self._appeals.get(appeal_id)
         if appeal is None:
             raise AppealError(f"there is no appeal {appeal_id}")
-        case = await self.db.cases.get(appeal.case_id)
+        case = await self.cases.by_id(appeal.case_id)
         assert case is not None  # foreign key
         if moderator_id == case.target_id:
             raise AppealError("you cannot decide an appeal of your own case")
         status = AppealStatus.GRANTED if grant else AppealStatus.DENIED
-        decided = await self.db.appeals.decide(appeal_id, status, moderator_id, note,
-                                               self.cases.clock())
+        decided = await self._appeals.decide(appeal_id, status, moderator_id, note,
+                                             self.cases.clock())
         if decided is None:
             raise AppealError(f"appeal {appeal_id} was already decided")
         reversal = None
@@ -81,17 +83,10 @@ class AppealService:
                 case, actor_id=moderator_id, note=f"appeal granted: {note}".strip(), reverse=True
             )
         else:
-            case = await self.db.cases.update(
-                case.id, self.cases.clock(), "appeal_denied", moderator_id, {"note": note}
-            )
+            case = await self.cases.note(case, "appeal_denied", moderator_id, {"note": note})
         verdict = "granted: the action was reversed" if grant else "denied"
         message = f"Your appeal of case #{case.number} was {verdict}."
         if note:
             message += f"\nModerator's note: {note}"
-        told = await self.cases.executor.tell(case.target_id, message)
-        if not told.ok:
-            await self.db.cases.update(
-                case.id, self.cases.clock(), "decision_dm_failed",
-                detail={"error": told.error, "code": told.code},
-            )
-        return AppealDecision(decided, case, reversal, told.ok)
+        told = await self.cases.tell(case, message)
+        return AppealDecision(decided, case, reversal, told)

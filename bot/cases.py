@@ -3,6 +3,8 @@
 Automod, moderator commands, the review queue, appeals and campaign detection all come
 here, so every action is numbered, recorded before it happens and announced once.
 Order: record (PENDING) -> notify member -> act -> record outcome (APPLIED / FAILED).
+Other services read and annotate cases through this class only; none holds the case
+repository, so no case event is written around it.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from bot.action_kinds import action_spec
 from bot.actions import ActionExecutor, ActionOutcome
 from bot.clock import Clock, utcnow
 from bot.policy_config import ActionKind
-from bot.storage import Database
-from bot.storage.records import Case, CaseStatus, NewCase
+from bot.storage.cases import CaseRepository
+from bot.storage.records import Case, CaseEvent, CaseStatus, NewCase
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +33,13 @@ class CaseError(Exception):
 class CaseService:
     def __init__(
         self,
-        db: Database,
+        repository: CaseRepository,
         executor: ActionExecutor,
         *,
         clock: Clock = utcnow,
         on_event: EventSink | None = None,
     ) -> None:
-        self.db = db
+        self._repo = repository
         self.executor = executor
         self.clock = clock
         self._on_event = on_event
@@ -65,7 +67,7 @@ class CaseService:
         case is announced, so listeners of ``case_opened`` always find it.
         """
         at = at or self.clock()
-        case = await self.db.cases.create(new, at)
+        case = await self._repo.create(new, at)
         if attach is not None:
             await attach(case)
         await self._emit("case_opened", case)
@@ -77,25 +79,25 @@ class CaseService:
         """Notify the member, act, and record the outcome. Safe to call on retry."""
         if action_spec(case.action).notifies:
             notified = await self.executor.notify(case)
-            await self.db.cases.update(
+            await self._repo.update(
                 case.id, self.clock(), "member_notified" if notified.ok else "notify_failed",
                 detail=_outcome_detail(notified),
             )
         outcome = await self.executor.apply(case)
         status = CaseStatus.APPLIED if outcome.ok else CaseStatus.FAILED
-        return await self.db.cases.update(
+        return await self._repo.update(
             case.id, self.clock(), event or status.value, status=status,
             last_error=outcome.error, detail=_outcome_detail(outcome),
         )
 
     async def get(self, guild_id: int, number: int) -> Case:
-        case = await self.db.cases.by_number(guild_id, number)
+        case = await self._repo.by_number(guild_id, number)
         if case is None:
             raise CaseError(f"there is no case #{number} in this server")
         return case
 
     async def set_reason(self, case: Case, reason: str, actor_id: int) -> Case:
-        return await self.db.cases.update(
+        return await self._repo.update(
             case.id, self.clock(), "reason_changed", actor_id, {"old": case.reason}, reason=reason
         )
 
@@ -107,13 +109,13 @@ class CaseService:
         if reverse and action_spec(case.action).reversible and case.status is CaseStatus.APPLIED:
             outcome = await self.executor.reverse(case)
             if not outcome.ok:
-                case = await self.db.cases.update(
+                case = await self._repo.update(
                     case.id, self.clock(), "reverse_failed", actor_id,
                     {"note": note, **_outcome_detail(outcome)}, last_error=outcome.error,
                 )
                 return case, outcome
         status = CaseStatus.REVERSED if reverse else CaseStatus.CLOSED
-        case = await self.db.cases.update(
+        case = await self._repo.update(
             case.id, self.clock(), "resolved", actor_id, {"note": note}, status=status
         )
         await self._emit("case_resolved", case)
@@ -122,7 +124,7 @@ class CaseService:
     async def escalate(self, case: Case, action: ActionKind, actor_id: int, minutes: int | None,
                        note: str) -> Case:
         """A moderator turns a review case into an action (review queue buttons)."""
-        case = await self.db.cases.update(
+        case = await self._repo.update(
             case.id, self.clock(), "escalated", actor_id, {"note": note},
             action=action.value, duration_minutes=minutes, status=CaseStatus.PENDING,
         )
@@ -130,20 +132,58 @@ class CaseService:
         await self._emit("case_resolved", case)
         return case
 
+    async def note(
+        self, case: Case, event: str, actor_id: int | None = None,
+        detail: dict[str, object] | None = None,
+    ) -> Case:
+        """Append ``event`` to the case's history without changing it (an appeal filed)."""
+        return await self._repo.update(case.id, self.clock(), event, actor_id, detail)
+
+    async def tell(self, case: Case, message: str) -> bool:
+        """DM the case's member (a decision); a failed DM is recorded on the case. True if sent."""
+        told = await self.executor.tell(case.target_id, message)
+        if not told.ok:
+            await self.note(case, "decision_dm_failed",
+                            detail={"error": told.error, "code": told.code})
+        return told.ok
+
+    # -------------------------------------------------------------- look-ups
+
+    async def by_id(self, case_id: int) -> Case | None:
+        return await self._repo.get(case_id)
+
+    async def find(self, guild_id: int, number: int) -> Case | None:
+        """Like :meth:`get`, but None instead of an error for an unknown number."""
+        return await self._repo.by_number(guild_id, number)
+
+    async def for_member(self, guild_id: int, member_id: int, limit: int = 25) -> list[Case]:
+        """The member's cases, newest first."""
+        return await self._repo.for_target(guild_id, member_id, limit)
+
+    async def history(self, case: Case) -> list[CaseEvent]:
+        return await self._repo.events(case.id)
+
+    async def all(self, guild_id: int | None = None) -> list[Case]:
+        return await self._repo.all(guild_id)
+
+    async def stats(self, guild_id: int) -> dict[str, dict[str, int]]:
+        """Counts by action and by status."""
+        return await self._repo.stats(guild_id)
+
     async def live_strikes(self, guild_id: int, member_id: int, window: timedelta,
                            at: datetime | None = None) -> int:
         since = (at or self.clock()) - window
-        return await self.db.cases.count_strikes(guild_id, member_id, since)
+        return await self._repo.count_strikes(guild_id, member_id, since)
 
     async def reconcile(self) -> list[Case]:
         """At start: finish cases recorded as PENDING before a crash or restart."""
         done = []
         now = self.clock()
-        for case in await self.db.cases.with_status(CaseStatus.PENDING):
+        for case in await self._repo.with_status(CaseStatus.PENDING):
             # A timeout runs from when it was decided (updated_at), as the executor applies it.
             ends = case.updated_at + timedelta(minutes=case.duration_minutes or 0)
             if case.action == "timeout" and ends <= now:
-                done.append(await self.db.cases.update(
+                done.append(await self._repo.update(
                     case.id, now, "reconciled", detail={"outcome": "timeout already over"},
                     status=CaseStatus.CLOSED,
                 ))

@@ -145,7 +145,8 @@ def _forget(args: argparse.Namespace, settings: Settings) -> int:
     async def erase() -> Erasure:
         db = await open_database(db_path)
         try:
-            return await DataService(db).forget_member(args.guild, args.user, None, source="cli")
+            service = DataService(db.erasures)
+            return await service.forget_member(args.guild, args.user, None, source="cli")
         finally:
             await db.close()
 

@@ -19,7 +19,9 @@ from bot.policy_config import ActionKind, Policy
 from bot.rules import REGISTRY, Rule
 from bot.rules.flood import FloodRule, FloodTracker
 from bot.scoring import MicroBatcher
+from bot.storage.campaigns import CampaignRepository
 from bot.storage.records import Case, CaseKind, CaseStatus, MessageScore, NewCase
+from bot.storage.scores import ScoreRepository
 from models.api import ScoreRequest, ScoreResult
 
 log = logging.getLogger(__name__)
@@ -55,13 +57,19 @@ class ModerationPipeline:
         cases: CaseService,
         policy: Callable[[], Policy],
         *,
+        scores: ScoreRepository,
+        campaigns: CampaignRepository,
         detector: CoordinationDetector | None = None,
         live: bool = True,
     ) -> None:
-        """``live=False`` (replay) records every case as SHADOW: nothing is carried out."""
+        """``live=False`` (replay) records every case as SHADOW: nothing is carried out.
+
+        Cases go through ``cases``; the repositories hold what is not a case: per-message
+        scores and campaign evidence."""
         self.batcher = batcher
         self.cases = cases
-        self.db = cases.db
+        self._scores = scores
+        self._campaigns = campaigns
         self._policy = policy
         self.detector = detector
         self.live = live
@@ -111,7 +119,7 @@ class ModerationPipeline:
             requests.append(ScoreRequest(event.text.raw, parent=parent))
         parent_toxicity = None
         if event.reply_to_id is not None:
-            stored = await self.db.scores.get(event.reply_to_id)
+            stored = await self._scores.get(event.reply_to_id)
             if stored is not None:
                 parent_toxicity = max(stored.scores.get(k, 0.0) for k in HOSTILE_LABELS)
         score_parent = parent_toxicity is None and bool(parent)
@@ -170,7 +178,7 @@ class ModerationPipeline:
         stance: dict[str, object] | None = None
         if result.parent_stance is not None or claim_stances:
             stance = {"parent": result.parent_stance, "claims": claim_stances}
-        await self.db.scores.save(MessageScore(
+        await self._scores.save(MessageScore(
             message_id=event.id, guild_id=event.guild_id, channel_id=event.channel_id,
             author_id=event.author.id, created_at=event.created_at,
             scores={k: round(v, 5) for k, v in scores.items()}, stance=stance,
@@ -208,7 +216,7 @@ class ModerationPipeline:
         shadow = policy.shadow_mode or not self.live
         status = CaseStatus.SHADOW if shadow else CaseStatus.OPEN
         async def save_evidence(case: Case) -> None:
-            await self.db.campaigns.save(
+            await self._campaigns.save(
                 guild_id=alert.guild_id, kind=alert.kind, score=alert.score,
                 accounts=alert.accounts, message_ids=alert.message_ids, evidence=alert.evidence,
                 case_id=case.id, at=alert.detected_at,

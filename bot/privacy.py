@@ -38,7 +38,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from bot.clock import Clock, utcnow
-from bot.storage import Database
+from bot.storage.erasure import ErasureRepository
 from bot.storage.records import Erasure, ErasureCounts
 
 
@@ -64,9 +64,13 @@ def count_lines(counts: ErasureCounts, *, memory: bool = True) -> list[tuple[str
 
 class DataService:
     def __init__(
-        self, db: Database, *, clock: Clock = utcnow, memory: tuple[MemoryHolder, ...] = ()
+        self,
+        erasures: ErasureRepository,
+        *,
+        clock: Clock = utcnow,
+        memory: tuple[MemoryHolder, ...] = (),
     ) -> None:
-        self.db = db
+        self._erasures = erasures
         self.clock = clock
         self._memory = memory
 
@@ -75,10 +79,10 @@ class DataService:
     ) -> Erasure:
         """Erase ``user_id``'s data in ``guild_id``; ``actor_id`` None means the CLI."""
         in_memory = max((m.forget(guild_id, user_id) for m in self._memory), default=0)
-        return await self.db.erasures.erase_member(
+        return await self._erasures.erase_member(
             guild_id, user_id, actor_id=actor_id, source=source, at=self.clock(),
             in_memory=in_memory,
         )
 
     async def log(self, guild_id: int, user_id: int | None = None) -> list[Erasure]:
-        return await self.db.erasures.log(guild_id, user_id)
+        return await self._erasures.log(guild_id, user_id)

@@ -18,7 +18,10 @@ from bot.normalize import normalize
 from bot.policy_config import ActionKind, Policy
 from bot.rules.bands import Band, band_of
 from bot.scoring import MicroBatcher
+from bot.storage.appeals import AppealRepository
+from bot.storage.campaigns import CampaignRepository
 from bot.storage.records import Appeal, CampaignRecord, Case, CaseEvent, CaseKind, CaseStatus
+from bot.storage.scores import ScoreRepository
 from models.api import ScoreRequest
 
 #: Case kinds raised by the coordination detector.
@@ -78,10 +81,19 @@ class GuildStats:
 
 class ReviewService:
     def __init__(
-        self, cases: CaseService, batcher: MicroBatcher, policy: Callable[[], Policy]
+        self,
+        cases: CaseService,
+        batcher: MicroBatcher,
+        policy: Callable[[], Policy],
+        *,
+        scores: ScoreRepository,
+        appeals: AppealRepository,
+        campaigns: CampaignRepository,
     ) -> None:
         self.cases = cases
-        self.db = cases.db
+        self._scores = scores
+        self._appeals = appeals
+        self._campaigns = campaigns
         self.batcher = batcher
         self._policy = policy
         # Two moderators clicking at once must not both act on one case.
@@ -99,7 +111,7 @@ class ReviewService:
     ) -> Case:
         """Record a moderator's decision on an OPEN review case and carry it out."""
         async with self._lock:
-            case = await self.db.cases.get(case_id)
+            case = await self.cases.by_id(case_id)
             if case is None:
                 raise ReviewError(f"there is no case with id {case_id}")
             if case.status is not CaseStatus.OPEN:
@@ -123,7 +135,7 @@ class ReviewService:
                 )
             if case.message_id is not None and not alert:
                 # Moderator decisions on grey-band messages are the calibration set.
-                await self.db.scores.set_review_decision(case.message_id, decision.value)
+                await self._scores.set_review_decision(case.message_id, decision.value)
             return case
 
     # -------------------------------------------------------------- look-ups
@@ -131,40 +143,40 @@ class ReviewService:
     async def get(self, case_id: int, guild_id: int | None) -> Case | None:
         """The case, only if it belongs to ``guild_id``: a button click from another server
         (or from a DM, ``guild_id`` None) must never reach it."""
-        case = await self.db.cases.get(case_id)
+        case = await self.cases.by_id(case_id)
         if case is None or guild_id is None or case.guild_id != guild_id:
             return None
         return case
 
     async def by_number(self, guild_id: int, number: int) -> Case | None:
-        return await self.db.cases.by_number(guild_id, number)
+        return await self.cases.find(guild_id, number)
 
     async def for_member(self, guild_id: int, member_id: int, limit: int = 15) -> list[Case]:
-        return await self.db.cases.for_target(guild_id, member_id, limit)
+        return await self.cases.for_member(guild_id, member_id, limit)
 
     async def history(self, case: Case) -> list[CaseEvent]:
-        return await self.db.cases.events(case.id)
+        return await self.cases.history(case)
 
     async def latest_active(self, guild_id: int, member_id: int, action: str) -> Case | None:
         """The member's most recent APPLIED case with ``action`` (what /unban undoes)."""
-        for case in await self.db.cases.for_target(guild_id, member_id, 50):
+        for case in await self.cases.for_member(guild_id, member_id, 50):
             if case.action == action and case.status is CaseStatus.APPLIED:
                 return case
         return None
 
     async def appeal(self, appeal_id: int) -> tuple[Appeal, Case] | None:
-        appeal = await self.db.appeals.get(appeal_id)
+        appeal = await self._appeals.get(appeal_id)
         if appeal is None:
             return None
-        case = await self.db.cases.get(appeal.case_id)
+        case = await self.cases.by_id(appeal.case_id)
         return (appeal, case) if case is not None else None
 
     async def campaign_for(self, case: Case) -> CampaignRecord | None:
-        return await self.db.campaigns.for_case(case.id)
+        return await self._campaigns.for_case(case.id)
 
     async def stats(self, guild_id: int) -> GuildStats:
-        counts = await self.db.cases.stats(guild_id)
-        scored = await self.db.scores.count(guild_id)
+        counts = await self.cases.stats(guild_id)
+        scored = await self._scores.count(guild_id)
         return GuildStats(counts["action"], counts["status"], scored)
 
     # --------------------------------------------------------------- preview

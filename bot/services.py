@@ -51,11 +51,15 @@ async def build_services(
 ) -> Services:
     db = await open_database(db_path)
     batcher = MicroBatcher(scorer, max_batch=max_batch, max_wait=max_wait, queue_size=queue_size)
-    cases = CaseService(db, executor, clock=clock, on_event=on_event)
-    appeals = AppealService(cases, lambda: policy.current)
+    # Services get the repositories they need, never the database: cases are written
+    # through CaseService only.
+    cases = CaseService(db.cases, executor, clock=clock, on_event=on_event)
+    appeals = AppealService(cases, db.appeals, lambda: policy.current)
     pipeline = ModerationPipeline(
-        batcher, cases, lambda: policy.current, detector=detector, live=live
+        batcher, cases, lambda: policy.current, scores=db.scores, campaigns=db.campaigns,
+        detector=detector, live=live,
     )
-    privacy = DataService(db, clock=clock, memory=(pipeline,))
-    review = ReviewService(cases, batcher, lambda: policy.current)
+    privacy = DataService(db.erasures, clock=clock, memory=(pipeline,))
+    review = ReviewService(cases, batcher, lambda: policy.current, scores=db.scores,
+                           appeals=db.appeals, campaigns=db.campaigns)
     return Services(db, policy, batcher, cases, appeals, pipeline, privacy, review)

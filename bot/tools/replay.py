@@ -84,7 +84,7 @@ async def replay(
         await flush()
         for outcome in result.outcomes:
             result.alerts.extend(outcome.alerts)
-        result.cases_recorded = len(await services.db.cases.all())
+        result.cases_recorded = len(await services.cases.all())
     finally:
         bar.close()
         await services.close()

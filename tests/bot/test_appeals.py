@@ -18,7 +18,8 @@ REASON = "I was quoting the insult to report it, not insulting anyone."
 @pytest.fixture
 def service(db: Database, executor: RecordingExecutor, clock: FrozenClock,
             default_policy: Policy) -> AppealService:
-    return AppealService(CaseService(db, executor, clock=clock), lambda: default_policy)
+    return AppealService(CaseService(db.cases, executor, clock=clock), db.appeals,
+                         lambda: default_policy)
 
 
 async def banned(service: AppealService, member: int = 5) -> int:
@@ -97,7 +98,8 @@ async def test_closed_dms_on_decision_recorded(
     db: Database, clock: FrozenClock, default_policy: Policy
 ) -> None:
     executor = RecordingExecutor(fail={"tell": ActionOutcome.failure("closed DMs", code=50007)})
-    service = AppealService(CaseService(db, executor, clock=clock), lambda: default_policy)
+    service = AppealService(CaseService(db.cases, executor, clock=clock), db.appeals,
+                         lambda: default_policy)
     number = await banned(service)
     appeal = await service.file(1, number, 5, REASON)
     decision = await service.decide(appeal.id, 99, grant=False)

@@ -30,7 +30,8 @@ async def test_case_recorded_before_action_then_applied(
 
     spy = Spy()
     events: list[tuple[str, int]] = []
-    service = CaseService(db, spy, clock=clock, on_event=lambda n, c: events.append((n, c.number)))
+    service = CaseService(db.cases, spy, clock=clock,
+                          on_event=lambda n, c: events.append((n, c.number)))
     case = await service.open(ban())
     assert seen_status == [CaseStatus.PENDING]
     assert case.status is CaseStatus.APPLIED
@@ -47,7 +48,7 @@ async def test_discord_failure_leaves_case_recorded_with_error(
         "ban": ActionOutcome.failure("403 Forbidden: Missing Permissions", code=50013),
         "notify": ActionOutcome.failure("403 Forbidden: Cannot send messages", code=50007),
     })
-    case = await CaseService(db, executor, clock=clock).open(ban())
+    case = await CaseService(db.cases, executor, clock=clock).open(ban())
     assert case.status is CaseStatus.FAILED
     assert "Missing Permissions" in (case.last_error or "")
     events = await db.cases.events(case.id)
@@ -62,7 +63,7 @@ async def test_event_handler_failure_does_not_lose_case(
     def broken(name: str, case: Case) -> None:
         raise RuntimeError("mod log down")
 
-    case = await CaseService(db, executor, clock=clock, on_event=broken).open(ban())
+    case = await CaseService(db.cases, executor, clock=clock, on_event=broken).open(ban())
     assert case.status is CaseStatus.APPLIED
 
 
@@ -78,7 +79,7 @@ async def test_reconcile_finishes_pending_cases_after_crash(
         NewCase(1, 7, "warn", "r", CaseStatus.APPLIED), clock()
     )
     clock.advance(minutes=30)
-    service = CaseService(db, executor, clock=clock)
+    service = CaseService(db.cases, executor, clock=clock)
     reconciled = {c.id: c for c in await service.reconcile()}
     assert reconciled[pending_ban.id].status is CaseStatus.APPLIED
     assert reconciled[old_timeout.id].status is CaseStatus.CLOSED  # already over: not applied
@@ -92,7 +93,7 @@ async def test_resolve_with_reverse_undoes_action(
     db: Database, executor: RecordingExecutor, clock: FrozenClock
 ) -> None:
     events: list[str] = []
-    service = CaseService(db, executor, clock=clock, on_event=lambda n, c: events.append(n))
+    service = CaseService(db.cases, executor, clock=clock, on_event=lambda n, c: events.append(n))
     case = await service.open(ban())
     resolved, outcome = await service.resolve(case, actor_id=99, note="mistake", reverse=True)
     assert outcome is not None
@@ -104,7 +105,7 @@ async def test_resolve_with_reverse_undoes_action(
 
 async def test_failed_reversal_keeps_case_applied(db: Database, clock: FrozenClock) -> None:
     executor = RecordingExecutor(fail={"reverse": ActionOutcome.failure("404 Unknown Ban")})
-    service = CaseService(db, executor, clock=clock)
+    service = CaseService(db.cases, executor, clock=clock)
     case = await service.open(ban())
     resolved, outcome = await service.resolve(case, actor_id=99, note="", reverse=True)
     assert outcome is not None
@@ -116,7 +117,7 @@ async def test_failed_reversal_keeps_case_applied(db: Database, clock: FrozenClo
 async def test_live_strikes_window(
     db: Database, executor: RecordingExecutor, clock: FrozenClock
 ) -> None:
-    service = CaseService(db, executor, clock=clock)
+    service = CaseService(db.cases, executor, clock=clock)
     await service.open(NewCase(1, 5, "delete", "r", CaseStatus.PENDING, strike=True))
     clock.advance(hours=2)
     assert await service.live_strikes(1, 5, timedelta(hours=3)) == 1

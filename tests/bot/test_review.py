@@ -13,7 +13,9 @@ from tests.fakes import RecordingExecutor
 
 @pytest.fixture
 def review(services: Services) -> ReviewService:
-    return ReviewService(services.cases, services.batcher, lambda: services.policy.current)
+    db = services.db
+    return ReviewService(services.cases, services.batcher, lambda: services.policy.current,
+                         scores=db.scores, appeals=db.appeals, campaigns=db.campaigns)
 
 
 async def queued(services: Services, message_id: int) -> int:
