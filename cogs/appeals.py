@@ -11,7 +11,6 @@ by DM; ``appeal_decided`` (``on_appeal_decided(decision)``) announces it to the 
 from __future__ import annotations
 
 import logging
-import re
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -19,8 +18,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.appeals import AppealDecision, AppealError
+from bot.discord.buttons import NUMBER, Part, PersistentButton, missing_permission, say
 from bot.discord.host import vigil
-from bot.discord.views import open_appeal_modal, policy_channel, say
+from bot.discord.views import open_appeal_modal, policy_channel
 from bot.review import ReviewService
 from bot.services import Services
 from bot.storage.records import Appeal, AppealStatus, Case
@@ -52,27 +52,23 @@ def appeal_embed(appeal: Appeal, case: Case) -> discord.Embed:
     return embed
 
 
+#: The verdict part of a decision button's id, read back as "granted?".
+_VERDICT = Part("grant|deny", lambda verdict: verdict == "grant")
+
+
 class AppealDecisionButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"vigil:appeal-decision:(?P<appeal>[0-9]+):(?P<verdict>grant|deny)",
+    PersistentButton, prefix="appeal-decision", parts={"appeal": NUMBER, "verdict": _VERDICT},
 ):
+    # No fixed permission: the one needed depends on the case's action (see _decidable).
     def __init__(self, appeal_id: int, grant: bool) -> None:
-        super().__init__(discord.ui.Button(
-            label="Grant" if grant else "Deny",
+        super().__init__(
+            (appeal_id, "grant" if grant else "deny"), label="Grant" if grant else "Deny",
             style=discord.ButtonStyle.success if grant else discord.ButtonStyle.danger,
-            custom_id=f"vigil:appeal-decision:{appeal_id}:{'grant' if grant else 'deny'}",
-        ))
+        )
         self.appeal_id = appeal_id
         self.grant = grant
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
-        match: re.Match[str],
-    ) -> AppealDecisionButton:
-        return cls(int(match["appeal"]), match["verdict"] == "grant")
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+    async def clicked(self, interaction: discord.Interaction[Any]) -> None:
         # Checked before the modal opens, so nobody types a note that cannot be used.
         case = await _decidable(interaction, self.appeal_id)
         if case is not None:
@@ -110,9 +106,9 @@ async def _decidable(interaction: discord.Interaction[Any], appeal_id: int) -> C
         await say(interaction, "That appeal does not exist in this server.")
         return None
     appeal, case = found
-    permission = _DECIDER_PERMISSION.get(case.action, "moderate_members")
-    if not getattr(interaction.permissions, permission):
-        name = permission.replace("_", " ").title()
+    name = missing_permission(
+        interaction, _DECIDER_PERMISSION.get(case.action, "moderate_members"))
+    if name is not None:
         await say(interaction, f"You need the {name} permission to decide this appeal.")
         return None
     if appeal.status is not AppealStatus.OPEN:

@@ -7,15 +7,15 @@ listens for ``case_opened`` and formats those cases (accounts, messages, score, 
 from __future__ import annotations
 
 import logging
-import re
 from typing import TYPE_CHECKING, Any
 
 import discord
 from discord.ext import commands
 
 from bot.coordination import ALERT_TITLES
+from bot.discord.buttons import NUMBER, PersistentButton, choice, say
 from bot.discord.host import vigil
-from bot.discord.views import policy_channel, say
+from bot.discord.views import policy_channel
 from bot.review import ALERT_KINDS, ReviewDecision, ReviewError, ReviewService
 from bot.services import Services
 from bot.storage.records import CampaignRecord, Case, CaseStatus
@@ -29,30 +29,21 @@ MAX_ACCOUNTS_SHOWN = 15
 
 
 class AlertButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"vigil:alert:(?P<case>[0-9]+):(?P<decision>confirm|dismiss)",
+    PersistentButton, prefix="alert",
+    parts={"case": NUMBER,
+           "decision": choice(ReviewDecision, (ReviewDecision.CONFIRM, ReviewDecision.DISMISS))},
 ):
     def __init__(self, case_id: int, decision: ReviewDecision) -> None:
         confirm = decision is ReviewDecision.CONFIRM
-        super().__init__(discord.ui.Button(
-            label="Confirm" if confirm else "Dismiss",
+        super().__init__(
+            (case_id, decision.value), label="Confirm" if confirm else "Dismiss",
             style=discord.ButtonStyle.danger if confirm else discord.ButtonStyle.secondary,
-            custom_id=f"vigil:alert:{case_id}:{decision.value}",
-        ))
+            permission="moderate_members",
+        )
         self.case_id = case_id
         self.decision = decision
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
-        match: re.Match[str],
-    ) -> AlertButton:
-        return cls(int(match["case"]), ReviewDecision(match["decision"]))
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        if not interaction.permissions.moderate_members:
-            await say(interaction, "You need the Moderate Members permission for that.")
-            return
+    async def clicked(self, interaction: discord.Interaction[Any]) -> None:
         bot = vigil(interaction)
         case = await bot.review.get(self.case_id, interaction.guild_id)
         if case is None:

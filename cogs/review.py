@@ -1,23 +1,24 @@
 """The review queue: grey-band messages go to moderators with Remove / Keep / Timeout / Ban.
 
 Listens for ``case_opened``; posts OPEN message cases to the policy's review channel.
-The buttons are :class:`discord.ui.DynamicItem`s whose custom id carries the case id, so
-they work on every queue message ever posted, across restarts. Each click is checked
-against the clicker's permissions and recorded through :class:`ReviewService`.
+The buttons are persistent (:class:`~bot.discord.buttons.PersistentButton`): their custom
+id carries the case id, so they work on every queue message ever posted, across restarts.
+Each click is checked against the clicker's permissions and recorded through
+:class:`ReviewService`.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from typing import TYPE_CHECKING, Any
 
 import discord
 from discord.ext import commands
 
+from bot.discord.buttons import NUMBER, PersistentButton, choice, say
 from bot.discord.executor import moderator_refusal
 from bot.discord.host import vigil
-from bot.discord.views import policy_channel, say, score_lines
+from bot.discord.views import policy_channel, score_lines
 from bot.review import ReviewDecision, ReviewError
 from bot.services import Services
 from bot.storage.records import Case, CaseKind, CaseStatus
@@ -43,31 +44,18 @@ _VERB = {
 
 
 class ReviewButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"vigil:review:(?P<case>[0-9]+):(?P<decision>remove|keep|timeout|ban)",
+    PersistentButton, prefix="review",
+    parts={"case": NUMBER, "decision": choice(ReviewDecision, BUTTONS)},
 ):
     def __init__(self, case_id: int, decision: ReviewDecision) -> None:
-        label, style, _ = BUTTONS[decision]
-        super().__init__(discord.ui.Button(
-            label=label, style=style, custom_id=f"vigil:review:{case_id}:{decision.value}",
-        ))
+        label, style, permission = BUTTONS[decision]
+        super().__init__((case_id, decision.value), label=label, style=style,
+                         permission=permission)
         self.case_id = case_id
         self.decision = decision
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
-        match: re.Match[str],
-    ) -> ReviewButton:
-        return cls(int(match["case"]), ReviewDecision(match["decision"]))
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+    async def clicked(self, interaction: discord.Interaction[Any]) -> None:
         bot = vigil(interaction)
-        permission = BUTTONS[self.decision][2]
-        if not getattr(interaction.permissions, permission):
-            name = permission.replace("_", " ").title()
-            await say(interaction, f"You need the {name} permission for that.")
-            return
         case = await bot.review.get(self.case_id, interaction.guild_id)
         if case is None:
             await say(interaction, "That case does not exist in this server.")

@@ -19,8 +19,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.coordination import CoordinationDetector
+from bot.discord.buttons import say
 from bot.discord.executor import DiscordExecutor
-from bot.discord.views import AppealButton, say
+from bot.discord.views import AppealButton
 from bot.policy_config import PolicyConfigError, PolicyHolder
 from bot.services import Services, build_services
 from bot.settings import Settings

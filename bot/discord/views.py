@@ -1,31 +1,23 @@
 """The member-facing appeal controls, shared by the DM the executor sends and ``/appeal``.
 
-The Appeal button is a :class:`discord.ui.DynamicItem`: its custom id carries the guild
-and case number, so a click works on any DM ever sent, across restarts, without storing
-views. Both the button and ``/appeal`` open :class:`AppealModal`; a filed appeal is
+The Appeal button is a :class:`~bot.discord.buttons.PersistentButton`: its custom id
+carries the guild and case number, so a click works on any DM ever sent, across restarts,
+without storing views. Both the button and ``/appeal`` open :class:`AppealModal`; a filed appeal is
 announced with the custom event ``appeal_filed`` (``on_appeal_filed(appeal, case)``),
 which ``cogs.appeals`` turns into a post in the appeals channel.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import discord
 
 from bot.appeals import AppealError
+from bot.discord.buttons import NUMBER, PersistentButton, say
 from bot.discord.host import vigil
 
 APPEAL_TEXT_MAX = 1500
-
-
-async def say(interaction: discord.Interaction[Any], text: str) -> None:
-    """Answer ephemerally whether or not the interaction was answered already."""
-    if interaction.response.is_done():
-        await interaction.followup.send(text, ephemeral=True)
-    else:
-        await interaction.response.send_message(text, ephemeral=True)
 
 
 class AppealModal(discord.ui.Modal):
@@ -77,28 +69,13 @@ async def open_appeal_modal(
         )
 
 
-class AppealButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"vigil:appeal:(?P<guild>[0-9]+):(?P<number>[0-9]+)",
-):
+class AppealButton(PersistentButton, prefix="appeal", parts={"guild": NUMBER, "number": NUMBER}):
     def __init__(self, guild_id: int, number: int) -> None:
-        super().__init__(discord.ui.Button(
-            label="Appeal", style=discord.ButtonStyle.primary,
-            custom_id=f"vigil:appeal:{guild_id}:{number}",
-        ))
+        super().__init__((guild_id, number), label="Appeal", style=discord.ButtonStyle.primary)
         self.guild_id = guild_id
         self.number = number
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-    ) -> AppealButton:
-        return cls(int(match["guild"]), int(match["number"]))
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+    async def clicked(self, interaction: discord.Interaction[Any]) -> None:
         await open_appeal_modal(interaction, self.guild_id, self.number)
 
 
