@@ -189,8 +189,9 @@ class Appeals(commands.Cog):
     )
     async def appeal(self, interaction: discord.Interaction,
                      case: app_commands.Range[int, 1], guild: str | None = None) -> None:
+        guild_id: int | None
         if interaction.guild is not None:
-            guild_id: int | None = interaction.guild.id
+            guild_id = interaction.guild.id
         elif guild is not None:
             guild_id = int(guild) if guild.strip().isdigit() else None
             if guild_id is None:

@@ -120,11 +120,12 @@ class NearDupIndex:
     def _kept_matrix(self) -> tuple[list[int], np.ndarray] | None:
         """Sequence numbers and stacked embeddings of the kept entries (cached)."""
         if self._kept_cache is None:
-            rows = [e for e in self.kept if e.vector is not None]
+            rows = [(e.seq, e.vector) for e in self.kept if e.vector is not None]
             if not rows:
                 return None
-            rows = [e for e in rows if e.vector.shape == rows[0].vector.shape]  # type: ignore
-            self._kept_cache = ([e.seq for e in rows], np.stack([e.vector for e in rows]))
+            shape = rows[0][1].shape
+            rows = [(seq, vector) for seq, vector in rows if vector.shape == shape]
+            self._kept_cache = ([seq for seq, _ in rows], np.stack([v for _, v in rows]))
         return self._kept_cache
 
     def new_seq(self) -> int:
@@ -245,9 +246,9 @@ class NearDupIndex:
         joined: list[Cluster] = []
         authors: set[int] = set()
         for _sim, cluster, backers in close:
-            other = cluster.centroid
-            if not joined or (best is not None and other is not None
-                              and float(best @ other) >= self.join_threshold):
+            centre = cluster.centroid
+            if not joined or (best is not None and centre is not None
+                              and float(best @ centre) >= self.join_threshold):
                 joined.append(cluster)
                 authors |= backers
         # A pair may seed, and a two-account cluster grow, at min_support; growing a cluster

@@ -40,7 +40,8 @@ class CampaignRepository:
         return int(cursor.lastrowid or 0)
 
     async def all(self, guild_id: int | None = None) -> list[CampaignRecord]:
-        query, params = "SELECT * FROM campaigns ORDER BY id", ()
+        query = "SELECT * FROM campaigns ORDER BY id"
+        params: tuple[int, ...] = ()
         if guild_id is not None:
             query, params = "SELECT * FROM campaigns WHERE guild_id = ? ORDER BY id", (guild_id,)
         async with self._conn.execute(query, params) as cursor:

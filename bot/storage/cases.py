@@ -52,13 +52,13 @@ class CaseRepository:
                 ),
             )
             case_id = cursor.lastrowid
+            assert case_id is not None  # set by every successful INSERT
             await self._insert_event(case_id, at, "opened", new.moderator_id,
                                      {"status": new.status.value, "action": new.action})
             await self._conn.commit()
         except BaseException:
             await self._conn.rollback()
             raise
-        assert case_id is not None
         return case_id
 
     async def update(
@@ -155,7 +155,8 @@ class CaseRepository:
         ]
 
     async def all(self, guild_id: int | None = None) -> list[Case]:
-        query, params = "SELECT * FROM cases ORDER BY id", ()
+        query = "SELECT * FROM cases ORDER BY id"
+        params: tuple[int, ...] = ()
         if guild_id is not None:
             query, params = "SELECT * FROM cases WHERE guild_id = ? ORDER BY id", (guild_id,)
         async with self._conn.execute(query, params) as cursor:

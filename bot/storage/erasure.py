@@ -134,7 +134,7 @@ class ErasureRepository:
                WHERE c.guild_id = ? AND a.member_id = ? AND a.text != ?""",
             (guild_id, user_id, ERASED),
         ) as cursor:
-            rows = await cursor.fetchall()
+            rows = list(await cursor.fetchall())
         for row in rows:
             await self._conn.execute("UPDATE appeals SET text = ? WHERE id = ?",
                                      (ERASED, row["id"]))
@@ -172,7 +172,8 @@ class ErasureRepository:
 
     async def log(self, guild_id: int, user_id: int | None = None) -> list[Erasure]:
         """Erasures in ``guild_id`` (of one member when ``user_id`` is given), oldest first."""
-        query, params = "SELECT * FROM erasures WHERE guild_id = ?", (guild_id,)
+        query = "SELECT * FROM erasures WHERE guild_id = ?"
+        params: tuple[int, ...] = (guild_id,)
         if user_id is not None:
             query, params = query + " AND user_id = ?", (guild_id, user_id)
         async with self._conn.execute(query + " ORDER BY id", params) as cursor:

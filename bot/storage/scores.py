@@ -52,7 +52,8 @@ class ScoreRepository:
         return cursor.rowcount > 0
 
     async def count(self, guild_id: int | None = None) -> int:
-        query, params = "SELECT COUNT(*) FROM message_scores", ()
+        query = "SELECT COUNT(*) FROM message_scores"
+        params: tuple[int, ...] = ()
         if guild_id is not None:
             query, params = query + " WHERE guild_id = ?", (guild_id,)
         async with self._conn.execute(query, params) as cursor:

@@ -175,8 +175,8 @@ def histogram_svg(label: str, counts: Sequence[int]) -> str:
             f'height="{height:.1f}" fill="{colour}"><title>{esc(label)} {low:.2f}–{high:.2f}: '
             f"{count:,} messages</title></rect>"
         )
-    for tick in (0.0, 0.25, 0.5, 0.75, 1.0):
-        parts.append(frame.x_tick(frame.left + tick * frame.plot_w, f"{tick:g}"))
+    for at in (0.0, 0.25, 0.5, 0.75, 1.0):
+        parts.append(frame.x_tick(frame.left + at * frame.plot_w, f"{at:g}"))
     parts.append(frame.axes(f"{label} score", "messages (log)"))
     parts.append("</svg>")
     return "".join(parts)

@@ -205,7 +205,11 @@ def _reword(text: str, who: Persona, rng: random.Random) -> str:
     """The member's own vocabulary, and sometimes only the first half of a thought."""
     for word, mine in who.words:
         if f" {word} " in f" {text} ":
-            text = re.sub(rf"\b{word}\b", lambda _, mine=mine: rng.choice(mine), text)
+
+            def pick(_: re.Match[str], options: tuple[str, ...] = mine) -> str:
+                return rng.choice(options)
+
+            text = re.sub(rf"\b{word}\b", pick, text)
     head, comma, _rest = text.partition(", ")
     if comma and len(head.split()) >= 4 and rng.random() < 0.25:
         text = head
