@@ -25,6 +25,14 @@ class ActionSpec:
     dm_headline: str | None = None
     #: Past tense for moderators ("Case #3: timed out @member.").
     done: str | None = None
+    #: The action as a noun for members ("the ban"), in corrections and appeal decisions.
+    name: str = "the action"
+    #: Told to a member whose granted appeal undid the action (reversible kinds).
+    undone: str | None = None
+    #: Why a granted appeal undid nothing (kinds that cannot be reversed).
+    permanent: str | None = None
+    #: Sent when the member was told of the action and it then failed.
+    correction: str | None = None
 
 
 ACTION_KINDS: dict[str, ActionSpec] = {
@@ -32,24 +40,37 @@ ACTION_KINDS: dict[str, ActionSpec] = {
     "review": ActionSpec(acts=False),
     "note": ActionSpec(acts=False, done="noted on"),
     "delete": ActionSpec(
-        notifies=True, removes_message=True,
-        dm_headline="A message you sent in **{guild}** was removed."),
+        notifies=True, removes_message=True, name="the removal of your message",
+        dm_headline="A message you sent in **{guild}** was removed.",
+        permanent="A removed message cannot be restored",
+        correction="your message could not be removed after all and is still there"),
     "warn": ActionSpec(
-        notifies=True, strike=True, done="warned",
-        dm_headline="You received a warning in **{guild}**."),
+        notifies=True, strike=True, done="warned", name="the warning",
+        dm_headline="You received a warning in **{guild}**.",
+        permanent="A warning cannot be taken back"),
     "timeout": ActionSpec(
         notifies=True, reversible=True, removes_message=True, strike=True, done="timed out",
-        dm_headline="You were timed out in **{guild}** for {minutes} minutes."),
+        name="the timeout",
+        dm_headline="You were timed out in **{guild}** for {minutes} minutes.",
+        undone="your timeout has been lifted",
+        correction="the timeout did not take effect: you were not timed out"),
     "untimeout": ActionSpec(done="removed the timeout of"),
     "quarantine": ActionSpec(
-        notifies=True, reversible=True, removes_message=True,
-        dm_headline="You were placed in quarantine in **{guild}**."),
+        notifies=True, reversible=True, removes_message=True, name="the quarantine",
+        dm_headline="You were placed in quarantine in **{guild}**.",
+        undone="you are out of quarantine",
+        correction="the quarantine did not take effect: you were not quarantined"),
     "kick": ActionSpec(
-        notifies=True, removes_message=True, strike=True, done="kicked",
-        dm_headline="You were removed (kicked) from **{guild}**."),
+        notifies=True, removes_message=True, strike=True, done="kicked", name="the kick",
+        dm_headline="You were removed (kicked) from **{guild}**.",
+        permanent="A kick cannot be undone",
+        correction="the kick did not take effect: you are still a member"),
     "ban": ActionSpec(
         notifies=True, reversible=True, removes_message=True, strike=True, done="banned",
-        dm_headline="You were banned from **{guild}**."),
+        name="the ban",
+        dm_headline="You were banned from **{guild}**.",
+        undone="you are no longer banned",
+        correction="the ban did not take effect: you were not banned"),
     "unban": ActionSpec(done="unbanned"),
 }
 

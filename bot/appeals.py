@@ -78,15 +78,38 @@ class AppealService:
         if decided is None:
             raise AppealError(f"appeal {appeal_id} was already decided")
         reversal = None
+        before = case
         if grant:
             case, reversal = await self.cases.resolve(
                 case, actor_id=moderator_id, note=f"appeal granted: {note}".strip(), reverse=True
             )
+            message = grant_message(before, case, reversal)
         else:
             case = await self.cases.note(case, "appeal_denied", moderator_id, {"note": note})
-        verdict = "granted: the action was reversed" if grant else "denied"
-        message = f"Your appeal of case #{case.number} was {verdict}."
+            message = f"Your appeal of case #{case.number} was denied."
         if note:
             message += f"\nModerator's note: {note}"
         told = await self.cases.tell(case, message)
         return AppealDecision(decided, case, reversal, told)
+
+
+def grant_message(before: Case, after: Case, reversal: ActionOutcome | None) -> str:
+    """What a granted appeal did, in the member's terms: never "reversed" unless it was."""
+    spec = action_spec(before.action)
+    head = f"Your appeal of case #{before.number} was granted"
+    if reversal is not None and not reversal.ok:
+        return (f"{head}, but undoing {spec.name} failed, so it is still in place. "
+                "The moderators have been told.")
+    cleared = after.status is CaseStatus.REVERSED
+    tail = " The case no longer counts against you." if cleared else ""
+    if before.status is not CaseStatus.APPLIED:
+        return (f"{head}. {spec.name.capitalize()} had not been carried out, "
+                f"so nothing needed undoing.{tail}")
+    if reversal is not None:
+        if reversal.detail.get("member_gone"):
+            return f"{head}. You had left the server, so nothing remained to undo.{tail}"
+        if spec.undone:
+            return f"{head}: {spec.undone}.{tail}"
+    if spec.permanent:
+        return f"{head}. {spec.permanent}.{tail}"
+    return f"{head}.{tail}"
