@@ -7,6 +7,7 @@ expected; callers keep the previous policy when a reload fails.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -14,14 +15,17 @@ from typing import TYPE_CHECKING, Any, Literal
 import yaml
 from pydantic import Field, ValidationError, create_model, field_validator
 
+from bot import policy_yaml
+from bot.policy_types import MAX_COUNT, MAX_WINDOW_HOURS, AllowPhrase, Snowflake, Strict
 from bot.policy_types import SEVERITY as SEVERITY
 from bot.policy_types import Action as Action
 from bot.policy_types import ActionKind as ActionKind
 from bot.policy_types import LabelRule as LabelRule
 from bot.policy_types import Probability as Probability
-from bot.policy_types import Strict
 from bot.rules import REGISTRY, Rule
 from models.api import LABELS
+
+log = logging.getLogger(__name__)
 
 
 class LabelOverride(Strict):
@@ -47,12 +51,12 @@ class Override(Strict):
 class Step(Strict):
     """Escalation: at ``strikes`` live strikes, use at least ``action``."""
 
-    strikes: int = Field(ge=1)
+    strikes: int = Field(ge=1, le=MAX_COUNT)
     action: Action
 
 
 class Escalation(Strict):
-    window_hours: float = Field(default=72.0, gt=0)
+    window_hours: float = Field(default=72.0, gt=0, le=MAX_WINDOW_HOURS)
     ladder: list[Step] = Field(default_factory=list)
 
     @field_validator("ladder")
@@ -68,7 +72,7 @@ class Claim(Strict):
     """A statement admins want messages' stance measured against."""
 
     id: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_-]*$")
-    text: str = Field(min_length=3)
+    text: str = Field(min_length=3, max_length=1000)
     #: Stance probability from which a message counts as pushing the claim.
     agree_threshold: Probability = 0.6
 
@@ -92,11 +96,11 @@ class Context(Strict):
 
 class Campaigns(Strict):
     enabled: bool = True
-    window_minutes: float = Field(default=180.0, gt=0)
+    window_minutes: float = Field(default=180.0, gt=0, le=7 * 24 * 60)
     #: A cluster of 2+ accounts outlives its messages this long after its last one, so slow
     #: rings (accounts posting hours apart) still add up; 0 turns retention off.
-    cluster_ttl_minutes: float = Field(default=720.0, ge=0)
-    min_accounts: int = Field(default=3, ge=2)
+    cluster_ttl_minutes: float = Field(default=720.0, ge=0, le=30 * 24 * 60)
+    min_accounts: int = Field(default=3, ge=2, le=MAX_COUNT)
     #: Cosine similarity of sentence embeddings for a reworded ("spun") copy.
     embedding_similarity: Probability = 0.8
     #: Jaccard similarity (MinHash) for copy-paste with edits.
@@ -104,28 +108,28 @@ class Campaigns(Strict):
     #: Campaign score from which a case is opened for review.
     review_score: Probability = 0.6
     action: Action = Action(kind=ActionKind.REVIEW)
-    new_account_days: float = Field(default=7.0, ge=0)
-    pile_on_authors: int = Field(default=4, ge=2)
-    pile_on_minutes: float = Field(default=15.0, gt=0)
+    new_account_days: float = Field(default=7.0, ge=0, le=3650)
+    pile_on_authors: int = Field(default=4, ge=2, le=MAX_COUNT)
+    pile_on_minutes: float = Field(default=15.0, gt=0, le=24 * 60)
     pile_on_hostility: Probability = 0.35
-    raid_joins: int = Field(default=8, ge=2)
-    raid_minutes: float = Field(default=5.0, gt=0)
+    raid_joins: int = Field(default=8, ge=2, le=MAX_COUNT)
+    raid_minutes: float = Field(default=5.0, gt=0, le=24 * 60)
 
 
 class Channels(Strict):
     """Discord channel and role ids the bot posts to or assigns."""
 
-    review: int | None = None
-    mod_log: int | None = None
-    appeals: int | None = None
-    quarantine_role: int | None = None
+    review: Snowflake | None = None
+    mod_log: Snowflake | None = None
+    appeals: Snowflake | None = None
+    quarantine_role: Snowflake | None = None
 
 
 class Appeals(Strict):
     enabled: bool = True
     #: A member may file at most this many appeals per day.
-    per_day: int = Field(default=3, ge=1)
-    min_length: int = Field(default=20, ge=1)
+    per_day: int = Field(default=3, ge=1, le=100)
+    min_length: int = Field(default=20, ge=1, le=1000)
 
 
 class ModelSpec(Strict):
@@ -160,9 +164,9 @@ class PolicyBase(Strict):
     channels: dict[str, Override] = Field(default_factory=dict)
     roles: dict[str, Override] = Field(default_factory=dict)
     exempt: Exemptions = Exemptions()
-    allow_phrases: list[str] = Field(default_factory=list)
+    allow_phrases: list[AllowPhrase] = Field(default_factory=list, max_length=1000)
     escalation: Escalation = Escalation()
-    claims: list[Claim] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list, max_length=32)
     context: Context = Context()
     campaigns: Campaigns = Campaigns()
     discord: Channels = Channels()
@@ -218,21 +222,21 @@ class PolicyConfigError(ValueError):
 def load_policy(path: Path, model: type[PolicyBase] = Policy) -> Policy:
     """Read and validate ``path``; raise :class:`PolicyConfigError` with line numbers."""
     try:
-        source = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as exc:
         raise PolicyConfigError(path, [f"cannot read file: {exc.strerror or exc}"]) from exc
+    try:
+        source = policy_yaml.decode(data)
+    except policy_yaml.YamlError as exc:
+        raise PolicyConfigError(path, [f"{path}: {exc}"]) from exc
     return parse_policy(source, path, model)
 
 
 def parse_policy(source: str, path: Path, model: type[PolicyBase] = Policy) -> Policy:
     try:
-        root = yaml.compose(source, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(source)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise PolicyConfigError(path, [f"{path}: {where}YAML syntax error: {problem}"]) from exc
+        data, root = policy_yaml.load(source)
+    except policy_yaml.YamlError as exc:
+        raise PolicyConfigError(path, [f"{path}: {exc}"]) from exc
     if not isinstance(data, dict):
         raise PolicyConfigError(path, [f"{path}: line 1: expected a mapping of policy keys"])
     try:
@@ -240,18 +244,18 @@ def parse_policy(source: str, path: Path, model: type[PolicyBase] = Policy) -> P
     except ValidationError as exc:
         problems = [_describe(error, root, path) for error in exc.errors()]
         raise PolicyConfigError(path, problems) from exc
-    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
+    digest = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:12]
     return policy.model_copy(update={"version": digest})
 
 
 def _describe(error: Any, root: yaml.Node | None, path: Path) -> str:
     loc = [part for part in error["loc"] if not _is_validator_tag(part)]
     key = ".".join(str(part) for part in loc) or "(top level)"
-    line = _line_of(root, loc)
+    line = policy_yaml.line_of(root, loc)
     where = f"line {line}" if line else "line ?"
     message = error["msg"].removeprefix("Value error, ")
     given = error.get("input")
-    shown = "" if isinstance(given, dict | list) or given is None else f" (got {given!r})"
+    shown = "" if isinstance(given, dict | list) or given is None else f" (got {given!r:.80})"
     return f"{path}: {where}: {key}: {message}{shown}"
 
 
@@ -260,34 +264,21 @@ def _is_validator_tag(part: Any) -> bool:
     return isinstance(part, str) and ("[" in part or part in {"str", "int", "float"})
 
 
-def _line_of(node: yaml.Node | None, loc: list[Any]) -> int | None:
-    """Walk the YAML node tree along ``loc``; return the 1-based line of the deepest hit."""
-    line = node.start_mark.line + 1 if node is not None else None
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            match = next((v for k, v in node.value if str(k.value) == str(part)), None)
-            key_node = next((k for k, _ in node.value if str(k.value) == str(part)), None)
-            if match is None:
-                return line
-            line = key_node.start_mark.line + 1 if key_node is not None else line
-            node = match
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if part >= len(node.value):
-                return line
-            node = node.value[part]
-            line = node.start_mark.line + 1
-        else:
-            return line
-    return line
-
-
 class PolicyHolder:
-    """The live policy; a failed reload raises and keeps the previous one."""
+    """The live policy; a failed reload raises, keeps the previous one and says why."""
 
     def __init__(self, path: Path, policy: Policy | None = None) -> None:
         self.path = path
         self.current = policy if policy is not None else load_policy(path)
+        #: Why the last reload was refused (None after a good one), for status displays.
+        self.last_error: PolicyConfigError | None = None
 
     def reload(self) -> Policy:
-        self.current = load_policy(self.path)
-        return self.current
+        try:
+            policy = load_policy(self.path)
+        except PolicyConfigError as exc:
+            self.last_error = exc
+            log.warning("policy reload refused, still using %s: %s", self.current.version, exc)
+            raise
+        self.current, self.last_error = policy, None
+        return policy

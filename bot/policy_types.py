@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 
 class ActionKind(StrEnum):
@@ -67,6 +67,25 @@ class Action(Strict):
 
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+
+#: A Discord id: SQLite and the API take signed 64-bit integers.
+Snowflake = Annotated[int, Field(ge=0, lt=2**63)]
+
+#: Upper bounds that keep every window a valid ``timedelta`` from any sane timestamp and
+#: every count something a message can reach (``.inf`` or ``1e12`` would crash or disable).
+MAX_WINDOW_HOURS = 24 * 365
+MAX_COUNT = 10_000
+
+
+def _real_phrase(value: str) -> str:
+    # Matching is by substring: " " or "." would match every message and turn automod off.
+    phrase = value.strip()
+    if sum(ch.isalnum() for ch in phrase) < 3:
+        raise ValueError("an allowed phrase needs at least 3 letters or digits")
+    return phrase
+
+
+AllowPhrase = Annotated[str, Field(max_length=200), AfterValidator(_real_phrase)]
 
 
 class LabelRule(Strict):

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pydantic import Field
 
 from bot.event import MessageEvent
-from bot.policy_types import Action, ActionKind, Strict
+from bot.policy_types import MAX_COUNT, Action, ActionKind, Strict
 from bot.rules.base import Hit, LabelAct, Rule, RuleContext
 
 #: Messages remembered per author; more repeats than this are still "many".
@@ -90,10 +90,10 @@ class Flood(Strict):
     """One member repeating a message or mass-mentioning: acted on without the models."""
 
     #: The same message from one member this many times within the window (0 = off).
-    repeats: int = Field(default=4, ge=0)
-    window_minutes: float = Field(default=10.0, gt=0)
+    repeats: int = Field(default=4, ge=0, le=MAX_COUNT)
+    window_minutes: float = Field(default=10.0, gt=0, le=24 * 60)
     #: User mentions in one message (0 = off).
-    mentions: int = Field(default=8, ge=0)
+    mentions: int = Field(default=8, ge=0, le=MAX_COUNT)
     action: Action = Action(kind=ActionKind.DELETE)
 
 

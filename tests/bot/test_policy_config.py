@@ -113,3 +113,84 @@ def test_scam_link_domains_are_normalised() -> None:
         "labels: {}\nscam_links:\n  protected_domains: [WWW.MyBank.co.uk.]\n", Path("p.yaml")
     )
     assert policy.scam_links.protected_domains == ["mybank.co.uk"]
+
+
+# --- what plain YAML would let through -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("labels: {}\nshadow_mode: false\nappeals: {}\nshadow_mode: true\n",
+         "line 4: duplicate key 'shadow_mode' (first at line 2)"),
+        ("labels:\n  spam: {review: 0.5, act: 0.9, review: 0.1}\n",
+         "line 2: duplicate key 'review' (first at line 2)"),
+        ("labels: {}\nx: " + "[" * 3000 + "]" * 3000 + "\n", "line 2: nested deeper than"),
+        ("labels: {}\nx: &a [*a]\n", "line 2: an alias refers to itself"),
+        ("labels: {}\na: &a [x, x, x, x, x, x, x, x, x, x]\n"
+         + "".join(f"{n}: &{n} [{', '.join([f'*{p}'] * 10)}]\n"
+                   for p, n in zip("abcde", "bcdef", strict=True)),
+         "expands to more than"),
+        ("labels: {}\nappeals: {per_day: " + "9" * 5000 + "}\n", "line 2: a value of 5000"),
+        ("labels: {}\nescalation: {window_hours: .inf}\n",
+         "line 2: escalation.window_hours: Input should be less than or equal to 8760"),
+        ("labels: {}\ncampaigns: {window_minutes: 1e12}\n",
+         "line 2: campaigns.window_minutes: Input should be less than or equal"),
+        ("labels: {}\ncampaigns: {cluster_ttl_minutes: .nan}\n",
+         "campaigns.cluster_ttl_minutes"),
+        ("labels: {}\nflood: {window_minutes: 1e9}\n", "line 2: flood.window_minutes"),
+        ("labels: {}\nescalation:\n  ladder: [{strikes: 1000000000000, action: ban}]\n",
+         "escalation.ladder.0.strikes"),
+        ("labels: {}\ndiscord: {review: 99999999999999999999}\n", "line 2: discord.review"),
+        ("labels: {}\nallow_phrases: [' ']\n", "line 2: allow_phrases.0: an allowed phrase"),
+        ("labels: {}\nallow_phrases: ['ok', '..']\n", "allow_phrases.0"),
+    ],
+)
+def test_refused_with_the_line(source: str, expected: str) -> None:
+    text = str(_error(source))
+    assert "policy.yaml" in text
+    assert expected in text, text
+
+
+def test_allow_phrases_are_trimmed() -> None:
+    policy = parse_policy("labels: {}\nallow_phrases: ['  gg wp  ']\n", Path("p.yaml"))
+    assert policy.allow_phrases == ["gg wp"]
+
+
+def test_merge_keys_may_override(tmp_path: Path) -> None:
+    source = ("labels:\n  spam: &base {review: 0.5, act: 0.9}\n"
+              "  insult:\n    <<: *base\n    act: 0.8\n")
+    assert parse_policy(source, Path("p.yaml")).labels["insult"].act == 0.8
+
+
+def test_non_utf8_file_is_refused_with_its_name_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "policy.yaml"
+    path.write_bytes(b"labels: {}\n# caf\xe9\n")
+    with pytest.raises(PolicyConfigError) as info:
+        load_policy(path)
+    assert f"{path}: line 2: not UTF-8 text" in str(info.value)
+
+
+@pytest.mark.parametrize("broken", [
+    b"labels: {}\nshadow_mode: false\nshadow_mode: true\n",
+    b"labels: {}\n\xff\xfe\n",
+    b"labels: {}\nx: " + b"[" * 2000 + b"\n",
+    b"labels: {}\nescalation: {window_hours: .inf}\n",
+])
+def test_failed_reload_keeps_the_old_policy_and_says_why(
+    tmp_path: Path, broken: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "policy.yaml"
+    path.write_text("labels:\n  spam: {review: 0.5, act: 0.9}\n")
+    holder = PolicyHolder(path)
+    before = holder.current
+    path.write_bytes(broken)
+    with pytest.raises(PolicyConfigError) as info:
+        holder.reload()
+    assert holder.current is before
+    assert holder.last_error is info.value
+    assert "policy reload refused, still using " + before.version in caplog.text
+    assert str(path) in caplog.text
+    path.write_text("labels:\n  spam: {review: 0.4, act: 0.9}\n")
+    holder.reload()
+    assert holder.last_error is None
