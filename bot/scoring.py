@@ -2,7 +2,8 @@
 
 Callers ``await batcher.score(request)``; requests queue (bounded: a full queue makes
 callers wait, which is the backpressure), and the worker takes up to ``max_batch``
-at a time, waiting at most ``max_wait`` for a batch to fill.
+at a time, waiting at most ``max_wait`` for a batch to fill. A batch that fails is
+retried one request at a time, so only the request that breaks the scorer fails.
 """
 
 from __future__ import annotations
@@ -101,21 +102,45 @@ class MicroBatcher:
             if not live:
                 continue
             try:
-                results = await loop.run_in_executor(
-                    self._executor, self.scorer.score_batch, [p.request for p in live]
-                )
-                if len(results) != len(live):
-                    raise RuntimeError(f"scorer returned {len(results)} results for {len(live)}")
-            except Exception as exc:  # a failed batch fails its callers, not the batcher
+                results = await self._score(loop, [p.request for p in live])
+            except Exception as exc:
                 log.exception("scoring batch of %d failed", len(live))
-                for pending in live:
-                    if not pending.future.done():
-                        pending.future.set_exception(exc)
+                if len(live) == 1:
+                    _fail(live[0], exc)
+                else:  # one bad request must not fail the others: retry them one at a time
+                    await self._score_singly(loop, live)
                 continue
             self.batches_run += 1
             for pending, result in zip(live, results, strict=True):
                 if not pending.future.done():
                     pending.future.set_result(result)
+
+    async def _score(
+        self, loop: asyncio.AbstractEventLoop, requests: list[ScoreRequest]
+    ) -> list[ScoreResult]:
+        results = await loop.run_in_executor(self._executor, self.scorer.score_batch, requests)
+        if len(results) != len(requests):
+            raise RuntimeError(f"scorer returned {len(results)} results for {len(requests)}")
+        return list(results)
+
+    async def _score_singly(self, loop: asyncio.AbstractEventLoop, live: list[_Pending]) -> None:
+        for pending in live:
+            if pending.future.done():
+                continue
+            try:
+                result = (await self._score(loop, [pending.request]))[0]
+            except Exception as exc:  # fails this caller only, never the batcher
+                log.warning("scoring request failed on its own too: %r", exc)
+                _fail(pending, exc)
+                continue
+            self.batches_run += 1
+            if not pending.future.done():
+                pending.future.set_result(result)
+
+
+def _fail(pending: _Pending, exc: Exception) -> None:
+    if not pending.future.done():
+        pending.future.set_exception(exc)
 
 
 def load_scorer(spec: ModelSpec) -> Scorer:

@@ -85,3 +85,30 @@ async def test_failed_batch_fails_its_callers_and_batcher_recovers() -> None:
 def test_invalid_limits_rejected() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         MicroBatcher(FakeScorer(), max_batch=0)
+
+
+class PickyScorer:
+    """Fails any batch holding a request for "poison", as a tokenizer might on bad input."""
+
+    version = "picky"
+
+    def __init__(self) -> None:
+        self.sizes: list[int] = []
+
+    def score_batch(self, requests: Sequence[ScoreRequest]) -> list[ScoreResult]:
+        self.sizes.append(len(requests))
+        if any(r.text == "poison" for r in requests):
+            raise ValueError("cannot encode")
+        return [ScoreResult(scores={"spam": float(len(r.text))}) for r in requests]
+
+
+async def test_one_bad_request_fails_only_itself() -> None:
+    scorer = PickyScorer()
+    async with MicroBatcher(scorer, max_batch=8, max_wait=0.05) as batcher:
+        texts = ["a", "bb", "poison", "dddd"]
+        results = await asyncio.gather(*(batcher.score(ScoreRequest(t)) for t in texts),
+                                       return_exceptions=True)
+        assert isinstance(results[2], ValueError)
+        assert [r.scores["spam"] for r in results if isinstance(r, ScoreResult)] == [1, 2, 4]
+        assert scorer.sizes == [4, 1, 1, 1, 1]  # the batch, then each request alone
+        assert (await batcher.score(ScoreRequest("later"))).scores["spam"] == 5.0
