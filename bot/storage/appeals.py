@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from datetime import datetime
 
 import aiosqlite
 
 from bot.storage.records import Appeal, AppealStatus
+from bot.storage.writer import Writer
 
 
 class AppealAlreadyOpenError(Exception):
@@ -16,24 +16,25 @@ class AppealAlreadyOpenError(Exception):
 
 
 class AppealRepository:
-    def __init__(self, conn: aiosqlite.Connection, write_lock: asyncio.Lock) -> None:
+    def __init__(self, conn: aiosqlite.Connection, writer: Writer) -> None:
         self._conn = conn
-        self._lock = write_lock
+        self._writer = writer
 
     async def create(self, case_id: int, member_id: int, text: str, at: datetime) -> Appeal:
-        async with self._lock:
-            try:
-                cursor = await self._conn.execute(
-                    "INSERT INTO appeals (case_id, member_id, text, created_at) VALUES (?,?,?,?)",
-                    (case_id, member_id, text, at.isoformat()),
-                )
-                await self._conn.commit()
-            except sqlite3.IntegrityError as exc:
-                await self._conn.rollback()
-                if "UNIQUE" not in str(exc):
-                    raise
-                raise AppealAlreadyOpenError(f"case {case_id} already has an open appeal") from exc
-        appeal = await self.get(cursor.lastrowid or 0)
+        async def insert(conn: aiosqlite.Connection) -> int:
+            cursor = await conn.execute(
+                "INSERT INTO appeals (case_id, member_id, text, created_at) VALUES (?,?,?,?)",
+                (case_id, member_id, text, at.isoformat()),
+            )
+            return cursor.lastrowid or 0
+
+        try:
+            appeal_id = await self._writer.run(insert)
+        except sqlite3.IntegrityError as exc:
+            if "UNIQUE" not in str(exc):
+                raise
+            raise AppealAlreadyOpenError(f"case {case_id} already has an open appeal") from exc
+        appeal = await self.get(appeal_id)
         assert appeal is not None
         return appeal
 
@@ -41,14 +42,15 @@ class AppealRepository:
         self, appeal_id: int, status: AppealStatus, moderator_id: int, note: str, at: datetime
     ) -> Appeal | None:
         """Close an open appeal; None when it was already decided (a double click)."""
-        async with self._lock:
-            cursor = await self._conn.execute(
+        async def close(conn: aiosqlite.Connection) -> int:
+            cursor = await conn.execute(
                 """UPDATE appeals SET status = ?, moderator_id = ?, decision_note = ?,
                    decided_at = ? WHERE id = ? AND status = 'open'""",
                 (status.value, moderator_id, note, at.isoformat(), appeal_id),
             )
-            await self._conn.commit()
-        if cursor.rowcount == 0:
+            return cursor.rowcount
+
+        if await self._writer.run(close) == 0:
             return None
         return await self.get(appeal_id)
 

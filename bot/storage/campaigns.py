@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import datetime
 from typing import Any
@@ -10,12 +9,13 @@ from typing import Any
 import aiosqlite
 
 from bot.storage.records import CampaignRecord
+from bot.storage.writer import Writer
 
 
 class CampaignRepository:
-    def __init__(self, conn: aiosqlite.Connection, write_lock: asyncio.Lock) -> None:
+    def __init__(self, conn: aiosqlite.Connection, writer: Writer) -> None:
         self._conn = conn
-        self._lock = write_lock
+        self._writer = writer
 
     async def save(
         self,
@@ -29,15 +29,16 @@ class CampaignRepository:
         case_id: int | None,
         at: datetime,
     ) -> int:
-        async with self._lock:
-            cursor = await self._conn.execute(
+        async def insert(conn: aiosqlite.Connection) -> int:
+            cursor = await conn.execute(
                 """INSERT INTO campaigns (guild_id, kind, score, accounts, message_ids, evidence,
                    case_id, created_at) VALUES (?,?,?,?,?,?,?,?)""",
                 (guild_id, kind, score, json.dumps(list(accounts)), json.dumps(list(message_ids)),
                  json.dumps(evidence, default=str), case_id, at.isoformat()),
             )
-            await self._conn.commit()
-        return int(cursor.lastrowid or 0)
+            return int(cursor.lastrowid or 0)
+
+        return await self._writer.run(insert)
 
     async def all(self, guild_id: int | None = None) -> list[CampaignRecord]:
         query = "SELECT * FROM campaigns ORDER BY id"

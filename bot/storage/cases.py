@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import datetime
 from typing import Any
@@ -10,55 +9,51 @@ from typing import Any
 import aiosqlite
 
 from bot.storage.records import Case, CaseEvent, CaseStatus, NewCase
+from bot.storage.writer import Writer
 
 
 class CaseRepository:
-    def __init__(self, conn: aiosqlite.Connection, write_lock: asyncio.Lock) -> None:
+    def __init__(self, conn: aiosqlite.Connection, writer: Writer) -> None:
         self._conn = conn
-        # One connection is shared by every coroutine: writes must not interleave.
-        self._lock = write_lock
+        # One connection is shared by every coroutine: writes go through one writer.
+        self._writer = writer
 
     async def create(self, new: NewCase, at: datetime) -> Case:
         """Insert with the next per-guild number, and its 'opened' event, atomically."""
         stamp = at.isoformat()
-        async with self._lock:
-            case_id = await self._create_locked(new, at, stamp)
+        case_id = await self._writer.run(lambda conn: self._insert_case(conn, new, at, stamp))
         case = await self.get(case_id)
         assert case is not None
         return case
 
-    async def _create_locked(self, new: NewCase, at: datetime, stamp: str) -> int:
-        await self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            async with self._conn.execute(
-                "SELECT COALESCE(MAX(number), 0) + 1 FROM cases WHERE guild_id = ?",
-                (new.guild_id,),
-            ) as cursor:
-                row = await cursor.fetchone()
-            number = int(row[0]) if row else 1
-            cursor = await self._conn.execute(
-                """INSERT INTO cases (guild_id, number, kind, target_id, target_name,
-                   moderator_id, action, duration_minutes, reason, status, labels, scores,
-                   model_version, policy_version, channel_id, message_id, excerpt, jump_url,
-                   strike, created_at, updated_at)
-                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-                (
-                    new.guild_id, number, new.kind.value, new.target_id, new.target_name,
-                    new.moderator_id, new.action, new.duration_minutes, new.reason,
-                    new.status.value, json.dumps(list(new.labels)),
-                    json.dumps(new.scores, sort_keys=True), new.model_version,
-                    new.policy_version, new.channel_id, new.message_id, new.excerpt,
-                    new.jump_url, int(new.strike), stamp, stamp,
-                ),
-            )
-            case_id = cursor.lastrowid
-            assert case_id is not None  # set by every successful INSERT
-            await self._insert_event(case_id, at, "opened", new.moderator_id,
-                                     {"status": new.status.value, "action": new.action})
-            await self._conn.commit()
-        except BaseException:
-            await self._conn.rollback()
-            raise
+    async def _insert_case(
+        self, conn: aiosqlite.Connection, new: NewCase, at: datetime, stamp: str
+    ) -> int:
+        async with conn.execute(
+            "SELECT COALESCE(MAX(number), 0) + 1 FROM cases WHERE guild_id = ?",
+            (new.guild_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        number = int(row[0]) if row else 1
+        cursor = await conn.execute(
+            """INSERT INTO cases (guild_id, number, kind, target_id, target_name,
+               moderator_id, action, duration_minutes, reason, status, labels, scores,
+               model_version, policy_version, channel_id, message_id, excerpt, jump_url,
+               strike, created_at, updated_at)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+            (
+                new.guild_id, number, new.kind.value, new.target_id, new.target_name,
+                new.moderator_id, new.action, new.duration_minutes, new.reason,
+                new.status.value, json.dumps(list(new.labels)),
+                json.dumps(new.scores, sort_keys=True), new.model_version,
+                new.policy_version, new.channel_id, new.message_id, new.excerpt,
+                new.jump_url, int(new.strike), stamp, stamp,
+            ),
+        )
+        case_id = cursor.lastrowid
+        assert case_id is not None  # set by every successful INSERT
+        await self._insert_event(conn, case_id, at, "opened", new.moderator_id,
+                                 {"status": new.status.value, "action": new.action})
         return case_id
 
     async def update(
@@ -77,29 +72,28 @@ class CaseRepository:
             raise ValueError(f"cannot update {sorted(unknown)}")
         values = {k: (v.value if isinstance(v, CaseStatus) else v) for k, v in fields.items()}
         assignments = ", ".join(f"{column} = ?" for column in values)
-        async with self._lock:
-            try:
-                if values:
-                    await self._conn.execute(
-                        f"UPDATE cases SET {assignments}, updated_at = ? WHERE id = ?",
-                        (*values.values(), at.isoformat(), case_id),
-                    )
-                await self._insert_event(
-                    case_id, at, event, actor_id, {**values, **(detail or {})}
+
+        async def change(conn: aiosqlite.Connection) -> None:
+            if values:
+                await conn.execute(
+                    f"UPDATE cases SET {assignments}, updated_at = ? WHERE id = ?",
+                    (*values.values(), at.isoformat(), case_id),
                 )
-                await self._conn.commit()
-            except BaseException:
-                await self._conn.rollback()
-                raise
+            await self._insert_event(conn, case_id, at, event, actor_id,
+                                     {**values, **(detail or {})})
+
+        await self._writer.run(change)
         case = await self.get(case_id)
         if case is None:
             raise LookupError(f"no case with id {case_id}")
         return case
 
+    @staticmethod
     async def _insert_event(
-        self, case_id: int, at: datetime, kind: str, actor_id: int | None, detail: dict[str, Any]
+        conn: aiosqlite.Connection, case_id: int, at: datetime, kind: str,
+        actor_id: int | None, detail: dict[str, Any],
     ) -> None:
-        await self._conn.execute(
+        await conn.execute(
             "INSERT INTO case_events (case_id, at, kind, actor_id, detail) VALUES (?,?,?,?,?)",
             (case_id, at.isoformat(), kind, actor_id, json.dumps(detail, default=str)),
         )

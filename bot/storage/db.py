@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from importlib import resources
 from pathlib import Path
 
 import aiosqlite
+
+from bot.storage.writer import RetryPolicy, Writer
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -30,7 +31,9 @@ def migration_scripts() -> list[tuple[int, str]]:
 class Database:
     """One aiosqlite connection with WAL and foreign keys; repositories share it."""
 
-    def __init__(self, conn: aiosqlite.Connection, path: Path | str) -> None:
+    def __init__(
+        self, conn: aiosqlite.Connection, path: Path | str, retry: RetryPolicy | None = None
+    ) -> None:
         self.conn = conn
         self.path = path
         from bot.storage.appeals import AppealRepository
@@ -39,12 +42,13 @@ class Database:
         from bot.storage.erasure import ErasureRepository
         from bot.storage.scores import ScoreRepository
 
-        self.write_lock = asyncio.Lock()
-        self.cases = CaseRepository(conn, self.write_lock)
-        self.appeals = AppealRepository(conn, self.write_lock)
-        self.scores = ScoreRepository(conn, self.write_lock)
-        self.campaigns = CampaignRepository(conn, self.write_lock)
-        self.erasures = ErasureRepository(conn, self.write_lock)
+        #: Every write of every repository is one transaction through this writer.
+        self.writer = Writer(conn, retry)
+        self.cases = CaseRepository(conn, self.writer)
+        self.appeals = AppealRepository(conn, self.writer)
+        self.scores = ScoreRepository(conn, self.writer)
+        self.campaigns = CampaignRepository(conn, self.writer)
+        self.erasures = ErasureRepository(conn, self.writer)
 
     async def schema_version(self) -> int:
         async with self.conn.execute("PRAGMA user_version") as cursor:
@@ -69,7 +73,12 @@ class Database:
         await self.conn.close()
 
 
-async def open_database(path: Path | str) -> Database:
+#: How long SQLite itself waits for a lock per attempt. Short: the wait blocks the
+#: connection's thread (reads queue behind it); the writer retries in asyncio instead.
+BUSY_TIMEOUT_MS = 100
+
+
+async def open_database(path: Path | str, retry: RetryPolicy | None = None) -> Database:
     """Open (creating if needed) and migrate the database at ``path``."""
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -77,12 +86,14 @@ async def open_database(path: Path | str) -> Database:
     conn.row_factory = aiosqlite.Row
     await conn.execute("PRAGMA journal_mode = WAL")
     await conn.execute("PRAGMA foreign_keys = ON")
+    # Migrations run at start, before the bot writes: they may wait longer for the lock.
     await conn.execute("PRAGMA busy_timeout = 5000")
     # Deleted and overwritten content is zeroed, so erased text (bot.privacy) leaves the file.
     await conn.execute("PRAGMA secure_delete = ON")
-    db = Database(conn, path)
+    db = Database(conn, path, retry)
     try:
         await db.migrate()
+        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     except Exception:
         await conn.close()
         raise

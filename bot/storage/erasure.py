@@ -8,7 +8,6 @@ statements, campaign sample texts) become :data:`ERASED`; every case touched get
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Iterable
 from dataclasses import asdict
@@ -18,6 +17,7 @@ from typing import Any
 import aiosqlite
 
 from bot.storage.records import ERASED, CaseKind, Erasure, ErasureCounts
+from bot.storage.writer import Writer
 
 #: Cases raised by the coordination detector: their excerpt is a campaign sample, which
 #: is the member's only when they posted into the campaign (see ``redact_evidence``).
@@ -54,48 +54,48 @@ def _unnamed(account: Any, user_id: int) -> Any:
 
 
 class ErasureRepository:
-    def __init__(self, conn: aiosqlite.Connection, write_lock: asyncio.Lock) -> None:
+    def __init__(self, conn: aiosqlite.Connection, writer: Writer) -> None:
         self._conn = conn
-        self._lock = write_lock
+        self._writer = writer
 
     async def erase_member(
         self, guild_id: int, user_id: int, *, actor_id: int | None, source: str, at: datetime,
         in_memory: int = 0,
     ) -> Erasure:
         """Erase the member's data in ``guild_id`` and log the request, atomically."""
-        async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                touched: dict[int, set[str]] = {}
-                scores = await self._delete_scores(guild_id, user_id)
-                cases = await self._redact_cases(guild_id, user_id, touched)
-                appeals = await self._redact_appeals(guild_id, user_id, touched)
-                campaigns, alert_cases = await self._redact_campaigns(guild_id, user_id, touched)
-                counts = ErasureCounts(scores, cases + alert_cases, appeals, campaigns, in_memory)
-                cursor = await self._conn.execute(
-                    """INSERT INTO erasures (guild_id, user_id, actor_id, source, at, counts)
-                       VALUES (?,?,?,?,?,?)""",
-                    (guild_id, user_id, actor_id, source, at.isoformat(),
-                     json.dumps(asdict(counts))),
+        async def erase(conn: aiosqlite.Connection) -> tuple[int, ErasureCounts]:
+            touched: dict[int, set[str]] = {}
+            scores = await self._delete_scores(guild_id, user_id)
+            cases = await self._redact_cases(guild_id, user_id, touched)
+            appeals = await self._redact_appeals(guild_id, user_id, touched)
+            campaigns, alert_cases = await self._redact_campaigns(guild_id, user_id, touched)
+            counts = ErasureCounts(scores, cases + alert_cases, appeals, campaigns, in_memory)
+            cursor = await conn.execute(
+                """INSERT INTO erasures (guild_id, user_id, actor_id, source, at, counts)
+                   VALUES (?,?,?,?,?,?)""",
+                (guild_id, user_id, actor_id, source, at.isoformat(), json.dumps(asdict(counts))),
+            )
+            erasure_id = int(cursor.lastrowid or 0)
+            # Every change to a case is explained by an event; this one names no text.
+            for case_id, fields in sorted(touched.items()):
+                await conn.execute(
+                    """INSERT INTO case_events (case_id, at, kind, actor_id, detail)
+                       VALUES (?,?,?,?,?)""",
+                    (case_id, at.isoformat(), "data_erased", actor_id,
+                     json.dumps({"erasure": erasure_id, "redacted": sorted(fields)})),
                 )
-                erasure_id = int(cursor.lastrowid or 0)
-                # Every change to a case is explained by an event; this one names no text.
-                for case_id, fields in sorted(touched.items()):
-                    await self._conn.execute(
-                        """INSERT INTO case_events (case_id, at, kind, actor_id, detail)
-                           VALUES (?,?,?,?,?)""",
-                        (case_id, at.isoformat(), "data_erased", actor_id,
-                         json.dumps({"erasure": erasure_id, "redacted": sorted(fields)})),
-                    )
-                await self._conn.commit()
-            except BaseException:
-                await self._conn.rollback()
-                raise
-            # Old page images still holding the text sit in the WAL and the main file until
-            # a checkpoint; do it now (best effort: another reader may hold it back).
-            async with self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
-                await cursor.fetchone()
+            return erasure_id, counts
+
+        erasure_id, counts = await self._writer.run(erase)
+        # Old page images still holding the text sit in the WAL and the main file until
+        # a checkpoint; do it now (best effort: another reader may hold it back).
+        await self._writer.alone(self._checkpoint)
         return Erasure(erasure_id, guild_id, user_id, actor_id, source, at, counts)
+
+    @staticmethod
+    async def _checkpoint(conn: aiosqlite.Connection) -> None:
+        async with conn.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+            await cursor.fetchone()
 
     async def _delete_scores(self, guild_id: int, user_id: int) -> int:
         cursor = await self._conn.execute(

@@ -2,38 +2,41 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import aiosqlite
 
 from bot.storage.records import MessageScore
+from bot.storage.writer import Writer
 
 
 class ScoreRepository:
-    def __init__(self, conn: aiosqlite.Connection, write_lock: asyncio.Lock) -> None:
+    def __init__(self, conn: aiosqlite.Connection, writer: Writer) -> None:
         self._conn = conn
-        self._lock = write_lock
+        self._writer = writer
 
     async def save(self, record: MessageScore) -> None:
         """Insert or replace (an edit re-scores the same message id)."""
-        async with self._lock:
-            await self._conn.execute(
+        values = (
+            record.message_id, record.guild_id, record.channel_id, record.author_id,
+            record.created_at.isoformat(), json.dumps(record.scores, sort_keys=True),
+            json.dumps(record.stance) if record.stance is not None else None,
+            json.dumps(list(record.labels)), record.action, record.band,
+            record.evasion, record.model_version, record.policy_version,
+            record.review_decision,
+            json.dumps({k: list(v) for k, v in record.rules.items()}, sort_keys=True),
+        )
+
+        async def insert(conn: aiosqlite.Connection) -> None:
+            await conn.execute(
                 """INSERT OR REPLACE INTO message_scores (message_id, guild_id, channel_id,
                    author_id, created_at, scores, stance, labels, action, band, evasion,
                    model_version, policy_version, review_decision, rules)
                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-                (
-                    record.message_id, record.guild_id, record.channel_id, record.author_id,
-                    record.created_at.isoformat(), json.dumps(record.scores, sort_keys=True),
-                    json.dumps(record.stance) if record.stance is not None else None,
-                    json.dumps(list(record.labels)), record.action, record.band,
-                    record.evasion, record.model_version, record.policy_version,
-                    record.review_decision,
-                    json.dumps({k: list(v) for k, v in record.rules.items()}, sort_keys=True),
-                ),
+                values,
             )
-            await self._conn.commit()
+
+        await self._writer.run(insert)
 
     async def get(self, message_id: int) -> MessageScore | None:
         async with self._conn.execute(
@@ -43,13 +46,14 @@ class ScoreRepository:
         return MessageScore.from_row(row) if row else None
 
     async def set_review_decision(self, message_id: int, decision: str) -> bool:
-        async with self._lock:
-            cursor = await self._conn.execute(
+        async def update(conn: aiosqlite.Connection) -> int:
+            cursor = await conn.execute(
                 "UPDATE message_scores SET review_decision = ? WHERE message_id = ?",
                 (decision, message_id),
             )
-            await self._conn.commit()
-        return cursor.rowcount > 0
+            return cursor.rowcount
+
+        return await self._writer.run(update) > 0
 
     async def count(self, guild_id: int | None = None) -> int:
         query = "SELECT COUNT(*) FROM message_scores"
