@@ -1,55 +1,74 @@
 """The one place where a case turns into Discord API calls.
 
-:class:`DiscordExecutor` implements :class:`bot.actions.ActionExecutor`. It never raises
-for Discord's refusals: missing permissions, role hierarchy, closed DMs and API errors come
-back as :class:`ActionOutcome` failures carrying Discord's JSON error code, so the core
-records them on the case. Before acting it checks what Discord would check (the bot's
-permission and that its top role is above the member's) and reports the same code, 50013.
+:class:`DiscordExecutor` implements :class:`bot.actions.ActionExecutor` and never raises:
+refusals, API errors, dropped connections and timeouts all come back as
+:class:`ActionOutcome` failures carrying the error code (see :mod:`bot.discord.faults`),
+so the core always records an outcome and no case is left PENDING by a fault.
+
+Three promises to members:
+
+* The checks Discord would make (permission, role hierarchy, member present) run before
+  the notice; when the action would be refused, no "You were banned" goes out.
+* A message removal that fails never stops the sanction after it; the delete's result is
+  recorded beside the sanction's.
+* If an action fails after the member was told of it, a correction follows.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Callable
-from datetime import timedelta
-from typing import Any
 
 import discord
 
 from bot.action_kinds import action_spec
 from bot.actions import ActionOutcome
+from bot.discord import notices
+from bot.discord.faults import RetryPolicy, Sleep, Trace
+from bot.discord.sanctions import (
+    MAX_TIMEOUT,
+    MISSING_PERMISSIONS,
+    UNKNOWN_MEMBER,
+    carry_out,
+    check,
+    check_delete,
+    moderator_refusal,
+    needs_member,
+    unban,
+    unquarantine,
+    untimeout,
+)
 from bot.discord.views import AppealButton
 from bot.policy_config import Policy
 from bot.storage.records import Case, CaseKind
 
+__all__ = [
+    "CANNOT_DM", "MAX_TIMEOUT", "MISSING_PERMISSIONS", "UNKNOWN_GUILD", "UNKNOWN_MEMBER",
+    "DiscordExecutor", "moderator_refusal",
+]
+
 log = logging.getLogger(__name__)
 
-MISSING_PERMISSIONS = 50013
 CANNOT_DM = 50007
-UNKNOWN_MEMBER = 10007
 UNKNOWN_GUILD = 10004
-#: Discord's limit for a timeout.
-MAX_TIMEOUT = timedelta(days=28)
-
-_PERMISSION_NAMES = {
-    "manage_messages": "Manage Messages",
-    "moderate_members": "Moderate Members",
-    "kick_members": "Kick Members",
-    "ban_members": "Ban Members",
-    "manage_roles": "Manage Roles",
-}
-
-def describe_error(exc: discord.HTTPException) -> ActionOutcome:
-    """An API refusal as an outcome: text for people, the JSON code for the record."""
-    return ActionOutcome.failure(str(exc) or f"HTTP {exc.status}", code=exc.code or None)
+#: Cases whose member was told and whose action has not run yet (bounded: a crash between
+#: the two leaves an entry behind).
+_TOLD_LIMIT = 10_000
 
 
 class DiscordExecutor:
     """Carries out cases through a connected discord.py client (attached after building)."""
 
-    def __init__(self, policy: Callable[[], Policy]) -> None:
+    def __init__(self, policy: Callable[[], Policy], *, retry: RetryPolicy | None = None,
+                 sleep: Sleep = asyncio.sleep) -> None:
         self._policy = policy
         self._client: discord.Client | None = None
+        self.retry = retry or RetryPolicy()
+        #: How backoff waits; tests record the waits instead of sleeping.
+        self.sleep = sleep
+        self._told: OrderedDict[int, None] = OrderedDict()
 
     def attach(self, client: discord.Client) -> None:
         self._client = client
@@ -60,49 +79,88 @@ class DiscordExecutor:
             raise RuntimeError("DiscordExecutor used before a client was attached")
         return self._client
 
+    def _trace(self) -> Trace:
+        return Trace(self.retry, self.sleep)
+
     # ------------------------------------------------------------ protocol
 
     async def notify(self, case: Case) -> ActionOutcome:
-        guild = self.client.get_guild(case.guild_id)
+        trace = self._trace()
         try:
-            user = await self._user(case.target_id)
-            embed = self._notice(case, guild.name if guild else "the server")
-            view = discord.ui.View(timeout=None)
-            if self._policy().appeals.enabled:
-                view.add_item(AppealButton(case.guild_id, case.number))
-            await user.send(embed=embed, view=view)
-        except discord.HTTPException as exc:
+            refusal = await self._preflight(trace, case)
+        except Exception as exc:  # could not check: say nothing rather than guess
+            return trace.failure(exc, "check", dm_withheld=True)
+        if refusal is not None:
+            log.info("case #%d: not telling member %s, the action would fail: %s",
+                     case.number, case.target_id, refusal.error)
+            return trace.refused(refusal, dm_withheld=True)
+        guild = self.client.get_guild(case.guild_id)
+        appeals = self._policy().appeals.enabled
+        embed = notices.notice(case, guild.name if guild else "the server", appeals=appeals)
+        view = discord.ui.View(timeout=None)
+        if appeals:
+            view.add_item(AppealButton(case.guild_id, case.number))
+        try:
+            user = await self._user(trace, case.target_id)
+            await trace.call("dm", lambda: user.send(embed=embed, view=view), idempotent=False)
+        except Exception as exc:
             log.info("could not DM member %s about case #%d: %s", case.target_id, case.number, exc)
-            return describe_error(exc)
-        return ActionOutcome.success(dm=True)
+            return trace.failure(exc, "dm")
+        self._told[case.id] = None
+        while len(self._told) > _TOLD_LIMIT:
+            self._told.popitem(last=False)
+        return trace.success(dm=True)
 
     async def apply(self, case: Case) -> ActionOutcome:
+        trace = self._trace()
         try:
-            outcome = await self._apply(case)
-        except discord.HTTPException as exc:
-            outcome = describe_error(exc)
+            outcome = await self._apply(trace, case)
+        except Exception as exc:
+            outcome = trace.failure(exc, case.action)
+        if case.id in self._told:
+            del self._told[case.id]
+            if not outcome.ok:
+                outcome = await self._correct(case, outcome)
         self._announce(case, outcome)
         return outcome
 
     async def reverse(self, case: Case) -> ActionOutcome:
+        trace = self._trace()
         try:
-            outcome = await self._reverse(case)
-        except discord.HTTPException as exc:
-            outcome = describe_error(exc)
+            outcome = await self._reverse(trace, case)
+        except Exception as exc:
+            outcome = trace.failure(exc, f"undo {case.action}")
         self._announce(case, outcome)
         return outcome
 
     async def tell(self, member_id: int, text: str) -> ActionOutcome:
+        trace = self._trace()
         try:
-            user = await self._user(member_id)
-            await user.send(text[:2000])
-        except discord.HTTPException as exc:
-            return describe_error(exc)
-        return ActionOutcome.success(dm=True)
+            user = await self._user(trace, member_id)
+            await trace.call("dm", lambda: user.send(text[:2000]), idempotent=False)
+        except Exception as exc:
+            return trace.failure(exc, "dm")
+        return trace.success(dm=True)
 
     # ------------------------------------------------------------ actions
 
-    async def _apply(self, case: Case) -> ActionOutcome:
+    async def _preflight(self, trace: Trace, case: Case) -> ActionOutcome | None:
+        """What acting would be refused for, asked before the member is told of it."""
+        action = case.action
+        if not action_spec(action).acts or action == "warn":
+            return None
+        guild = self.client.get_guild(case.guild_id)
+        if guild is None:
+            return ActionOutcome.failure("the bot is not in that server", UNKNOWN_GUILD)
+        me = await self._me(trace, guild)
+        if action == "delete":
+            if case.kind is not CaseKind.MESSAGE or not case.message_id:
+                return None
+            return check_delete(await self._channel(trace, guild, case), me)
+        member = await self._member(trace, guild, case.target_id)
+        return check(action, me, member, self._quarantine_role(guild))
+
+    async def _apply(self, trace: Trace, case: Case) -> ActionOutcome:
         action = case.action
         spec = action_spec(action)
         if not spec.acts:
@@ -110,238 +168,120 @@ class DiscordExecutor:
         guild = self.client.get_guild(case.guild_id)
         if guild is None:
             return ActionOutcome.failure("the bot is not in that server", UNKNOWN_GUILD)
-        me = await self._me(guild)
-        detail: dict[str, Any] = {}
+        me = await self._me(trace, guild)
+        detail: dict[str, object] = {}
         if spec.removes_message and case.kind is CaseKind.MESSAGE and case.message_id:
-            removed = await self._delete_message(guild, me, case)
+            removed = await self._delete_message(trace, guild, me, case)
             if action == "delete":
                 return removed
-            # Escalated actions take the message down too; the action is what is recorded.
+            # The sanction is what is recorded; the removal's result rides along with it.
             detail["message_removed"] = removed.ok
+            if not removed.ok:
+                detail.update(delete_error=removed.error, delete_code=removed.code)
         if action == "warn":
-            return ActionOutcome.success(warned_by_dm=True)
-        if action == "unban":
-            return await self._unban(guild, me, case)
-        if action == "ban":
-            outcome = await self._ban(guild, me, case)
-        else:
-            member = await self._member(guild, case.target_id)
-            if member is None:
-                return ActionOutcome.failure("the member is not in the server", UNKNOWN_MEMBER)
-            if action == "timeout":
-                outcome = await self._timeout(me, member, case)
-            elif action == "untimeout":
-                outcome = await self._untimeout(me, member, case)
-            elif action == "kick":
-                refused = _refuse(me, member, "kick_members", "kick")
-                if refused:
-                    return refused
-                await member.kick(reason=_audit_reason(case))
-                outcome = ActionOutcome.success()
-            elif action == "quarantine":
-                outcome = await self._quarantine(me, member, case, add=True)
-            else:
-                return ActionOutcome.failure(f"unknown action {action!r}")
-        if outcome.ok and detail:
-            return ActionOutcome.success(**{**outcome.detail, **detail})
-        return outcome
+            return trace.success(warned_by_dm=True)
+        try:
+            member = (await self._member(trace, guild, case.target_id)
+                      if needs_member(action) or action == "ban" else None)
+            role = self._quarantine_role(guild)
+            refused = check(action, me, member, role)
+            if refused:
+                return trace.refused(refused, **detail)
+            outcome = await carry_out(trace, case, guild, member, role)
+        except Exception as exc:
+            return trace.failure(exc, action, **detail)
+        return ActionOutcome(outcome.ok, outcome.error, outcome.code, {**outcome.detail, **detail})
 
-    async def _reverse(self, case: Case) -> ActionOutcome:
+    async def _reverse(self, trace: Trace, case: Case) -> ActionOutcome:
         guild = self.client.get_guild(case.guild_id)
         if guild is None:
             return ActionOutcome.failure("the bot is not in that server", UNKNOWN_GUILD)
-        me = await self._me(guild)
+        me = await self._me(trace, guild)
         if case.action == "ban":
-            return await self._unban(guild, me, case)
-        member = await self._member(guild, case.target_id)
+            refused = check("unban", me, None, None)
+            return trace.refused(refused) if refused else await unban(trace, guild, case)
+        member = await self._member(trace, guild, case.target_id)
         if member is None:  # left the server: nothing of ours remains on them
-            return ActionOutcome.success(member_gone=True)
+            return trace.success(member_gone=True)
         if case.action == "timeout":
-            return await self._untimeout(me, member, case)
+            refused = check("untimeout", me, member, None)
+            return trace.refused(refused) if refused else await untimeout(trace, member, case)
         if case.action == "quarantine":
-            return await self._quarantine(me, member, case, add=False)
-        return ActionOutcome.success(nothing_to_undo=True)
+            role = self._quarantine_role(guild)
+            refused = check("quarantine", me, member, role)
+            if refused or role is None:
+                return trace.refused(refused or ActionOutcome.failure("no quarantine role"))
+            return await unquarantine(trace, member, role, case)
+        return trace.success(nothing_to_undo=True)
 
     async def _delete_message(
-        self, guild: discord.Guild, me: discord.Member, case: Case
+        self, trace: Trace, guild: discord.Guild, me: discord.Member, case: Case
     ) -> ActionOutcome:
+        """Take the message down; never raises, so a failure cannot stop what follows."""
         assert case.message_id is not None
-        assert case.channel_id is not None
-        channel = guild.get_channel_or_thread(case.channel_id)
-        if channel is None:
-            channel = await guild.fetch_channel(case.channel_id)
-        if not channel.permissions_for(me).manage_messages:
-            return _missing("manage_messages", f"delete the message in #{channel.name}")
         try:
-            await channel.get_partial_message(case.message_id).delete()  # type: ignore[union-attr]
-        except discord.NotFound:
-            return ActionOutcome.success(already_deleted=True)
-        return ActionOutcome.success()
-
-    async def _timeout(
-        self, me: discord.Member, member: discord.Member, case: Case
-    ) -> ActionOutcome:
-        refused = _refuse(me, member, "moderate_members", "time out")
-        if refused:
-            return refused
-        if member.guild_permissions.administrator:
-            return ActionOutcome.failure(
-                f"cannot time out {member}: administrators cannot be timed out",
-                MISSING_PERMISSIONS,
-            )
-        # The timeout runs from when the case became due (recorded, or escalated by a
-        # moderator), so carrying it out late after a restart never extends it.
-        until = case.updated_at + timedelta(minutes=case.duration_minutes or 0)
-        now = discord.utils.utcnow()
-        if until <= now:
-            return ActionOutcome.success(skipped="timeout already over")
-        until = min(until, now + MAX_TIMEOUT)
-        await member.timeout(until, reason=_audit_reason(case))
-        return ActionOutcome.success(until=until.isoformat())
-
-    async def _untimeout(
-        self, me: discord.Member, member: discord.Member, case: Case
-    ) -> ActionOutcome:
-        refused = _refuse(me, member, "moderate_members", "remove the timeout of")
-        if refused:
-            return refused
-        await member.timeout(None, reason=_audit_reason(case))
-        return ActionOutcome.success()
-
-    async def _quarantine(
-        self, me: discord.Member, member: discord.Member, case: Case, *, add: bool
-    ) -> ActionOutcome:
-        role_id = self._policy().discord.quarantine_role
-        role = member.guild.get_role(role_id) if role_id else None
-        if role is None:
-            return ActionOutcome.failure(
-                "no quarantine role is configured (discord.quarantine_role)")
-        refused = _refuse(me, member, "manage_roles", "change the roles of")
-        if refused:
-            return refused
-        if role >= me.top_role:
-            return ActionOutcome.failure(
-                f"the quarantine role {role.name} is not below my highest role",
-                MISSING_PERMISSIONS,
-            )
-        if add:
-            await member.add_roles(role, reason=_audit_reason(case))
-        else:
-            await member.remove_roles(role, reason=_audit_reason(case))
-        return ActionOutcome.success()
-
-    async def _ban(self, guild: discord.Guild, me: discord.Member, case: Case) -> ActionOutcome:
-        member = await self._member(guild, case.target_id)
-        if member is not None:
-            refused = _refuse(me, member, "ban_members", "ban")
+            channel = await self._channel(trace, guild, case)
+            refused = check_delete(channel, me)
             if refused:
-                return refused
-        elif not me.guild_permissions.ban_members:
-            return _missing("ban_members", "ban")
-        await guild.ban(discord.Object(case.target_id), reason=_audit_reason(case),
-                        delete_message_seconds=0)
-        return ActionOutcome.success()
-
-    async def _unban(self, guild: discord.Guild, me: discord.Member, case: Case) -> ActionOutcome:
-        if not me.guild_permissions.ban_members:
-            return _missing("ban_members", "unban")
-        try:
-            await guild.unban(discord.Object(case.target_id), reason=_audit_reason(case))
+                return trace.refused(refused)
+            message = channel.get_partial_message(case.message_id)  # type: ignore[union-attr]
+            await trace.call("delete", message.delete, passthrough=(discord.NotFound,))
         except discord.NotFound:
-            return ActionOutcome.success(not_banned=True)
-        return ActionOutcome.success()
+            return trace.success(already_deleted=True)
+        except Exception as exc:
+            return trace.failure(exc, "delete")
+        return trace.success()
+
+    async def _correct(self, case: Case, outcome: ActionOutcome) -> ActionOutcome:
+        """The member was told of an action that then failed: tell them what is true."""
+        guild = self.client.get_guild(case.guild_id)
+        told = await self.tell(case.target_id,
+                               notices.correction(case, guild.name if guild else "the server"))
+        detail = {**outcome.detail, "correction_sent": told.ok}
+        if not told.ok:
+            detail["correction_error"] = told.error
+        return ActionOutcome(outcome.ok, outcome.error, outcome.code, detail)
 
     # ------------------------------------------------------------ lookups
 
-    async def _user(self, user_id: int) -> discord.User:
-        return self.client.get_user(user_id) or await self.client.fetch_user(user_id)
+    async def _user(self, trace: Trace, user_id: int) -> discord.User:
+        cached = self.client.get_user(user_id)
+        if cached is not None:
+            return cached
+        return await trace.call("fetch_user", lambda: self.client.fetch_user(user_id))
 
-    async def _me(self, guild: discord.Guild) -> discord.Member:
+    async def _me(self, trace: Trace, guild: discord.Guild) -> discord.Member:
+        if guild.me is not None:
+            return guild.me
         assert self.client.user is not None
-        return guild.me or await guild.fetch_member(self.client.user.id)
+        me_id = self.client.user.id
+        return await trace.call("fetch_member", lambda: guild.fetch_member(me_id))
 
-    async def _member(self, guild: discord.Guild, user_id: int) -> discord.Member | None:
+    async def _member(self, trace: Trace, guild: discord.Guild,
+                      user_id: int) -> discord.Member | None:
         member = guild.get_member(user_id)
         if member is not None:
             return member
         try:  # a cold cache after a restart: ask Discord
-            return await guild.fetch_member(user_id)
+            return await trace.call("fetch_member", lambda: guild.fetch_member(user_id),
+                                    passthrough=(discord.NotFound,))
         except discord.NotFound:
             return None
 
-    def _notice(self, case: Case, guild_name: str) -> discord.Embed:
-        headline = (action_spec(case.action).dm_headline
-                    or "A moderator acted on your account in **{guild}**.")
-        embed = discord.Embed(
-            title=f"Case #{case.number}",
-            description=headline.format(guild=guild_name, minutes=case.duration_minutes),
-            colour=discord.Colour.orange(),
-        )
-        embed.add_field(name="Reason", value=(case.reason or "no reason given")[:1024],
-                        inline=False)
-        if case.excerpt:
-            embed.add_field(name="Your message", value=_quote(case.excerpt), inline=False)
-        if self._policy().appeals.enabled:
-            embed.set_footer(text="If you think this is a mistake, press Appeal and tell us why.")
-        return embed
+    async def _channel(self, trace: Trace, guild: discord.Guild,
+                       case: Case) -> discord.abc.GuildChannel | discord.Thread:
+        assert case.channel_id is not None
+        channel_id = case.channel_id
+        cached = guild.get_channel_or_thread(channel_id)
+        if cached is not None:
+            return cached
+        return await trace.call("fetch_channel", lambda: guild.fetch_channel(channel_id))
+
+    def _quarantine_role(self, guild: discord.Guild) -> discord.Role | None:
+        role_id = self._policy().discord.quarantine_role
+        return guild.get_role(role_id) if role_id else None
 
     def _announce(self, case: Case, outcome: ActionOutcome) -> None:
         """Let listeners (the mod log) hear how an action went, as a custom event."""
         if self._client is not None:
             self._client.dispatch("case_action", case, outcome)
-
-
-def moderator_refusal(
-    moderator: discord.Member, target: discord.abc.User, me: discord.Member
-) -> str | None:
-    """Why ``moderator`` may not act on ``target`` (None when they may)."""
-    guild = moderator.guild
-    if target.id == moderator.id:
-        return "You cannot moderate yourself."
-    if target.id == me.id:
-        return "I will not act on myself."
-    if not isinstance(target, discord.Member):
-        return None  # not in the server (e.g. /ban by id): no roles to compare
-    if target.id == guild.owner_id:
-        return "The server owner cannot be moderated."
-    if moderator.id != guild.owner_id and target.top_role >= moderator.top_role:
-        return (f"{target.mention}'s highest role ({target.top_role.name}) is at or above yours; "
-                "ask someone higher up.")
-    if target.top_role >= me.top_role:
-        return (f"{target.mention}'s highest role ({target.top_role.name}) is at or above mine "
-                f"({me.top_role.name}); move my role above theirs in Server Settings > Roles.")
-    return None
-
-
-def _refuse(
-    me: discord.Member, member: discord.Member, permission: str, verb: str
-) -> ActionOutcome | None:
-    """What Discord would answer, checked first: permission, owner, role hierarchy."""
-    if not getattr(me.guild_permissions, permission):
-        return _missing(permission, verb)
-    if member.id == member.guild.owner_id:
-        return ActionOutcome.failure(f"cannot {verb} the server owner", MISSING_PERMISSIONS)
-    if me.top_role <= member.top_role:
-        return ActionOutcome.failure(
-            f"cannot {verb} {member}: their highest role ({member.top_role.name}) is not below "
-            f"mine ({me.top_role.name})",
-            MISSING_PERMISSIONS,
-        )
-    return None
-
-
-def _missing(permission: str, verb: str) -> ActionOutcome:
-    name = _PERMISSION_NAMES.get(permission, permission)
-    return ActionOutcome.failure(f"cannot {verb}: I am missing the {name} permission",
-                                 MISSING_PERMISSIONS)
-
-
-def _audit_reason(case: Case) -> str:
-    return f"Vigil case #{case.number}: {case.reason}"[:512]
-
-
-def _quote(text: str, limit: int = 300) -> str:
-    text = discord.utils.escape_mentions(text)
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return "> " + text.replace("\n", "\n> ")
