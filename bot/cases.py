@@ -9,10 +9,12 @@ repository, so no case event is written around it.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.action_kinds import action_spec
 from bot.actions import ActionExecutor, ActionOutcome
@@ -20,10 +22,13 @@ from bot.clock import Clock, utcnow
 from bot.policy_config import ActionKind
 from bot.storage.cases import CaseRepository
 from bot.storage.records import Case, CaseEvent, CaseStatus, NewCase
+from bot.storage.writer import StorageBusyError
 
 log = logging.getLogger(__name__)
 
 EventSink = Callable[[str, Case], Awaitable[None] | None]
+#: Keeps a write for later (``Backlog.hold``): the record of an action already carried out.
+HoldWrite = Callable[[Callable[[], Awaitable[object]]], None]
 
 
 class CaseError(Exception):
@@ -38,11 +43,13 @@ class CaseService:
         *,
         clock: Clock = utcnow,
         on_event: EventSink | None = None,
+        hold: HoldWrite | None = None,
     ) -> None:
         self._repo = repository
         self.executor = executor
         self.clock = clock
         self._on_event = on_event
+        self._hold = hold
 
     async def _emit(self, name: str, case: Case) -> None:
         if self._on_event is None:
@@ -66,29 +73,65 @@ class CaseService:
         ``attach`` stores evidence that refers to the case (a campaign record) before the
         case is announced, so listeners of ``case_opened`` always find it.
         """
-        at = at or self.clock()
-        case = await self._repo.create(new, at)
+        case = await self.record(new, at=at)
         if attach is not None:
             await attach(case)
+        return await self.start(case)
+
+    async def record(self, new: NewCase, *, at: datetime | None = None) -> Case:
+        """Only write the case (one transaction); :meth:`start` announces and carries it out.
+
+        The pipeline takes the two steps apart so that a retry after a locked database
+        never records the case twice."""
+        return await self._repo.create(new, at or self.clock())
+
+    async def start(self, case: Case) -> Case:
+        """Announce a recorded case; carry it out when its status is PENDING."""
         await self._emit("case_opened", case)
         if case.status is CaseStatus.PENDING:
             case = await self.carry_out(case)
         return case
 
     async def carry_out(self, case: Case, *, event: str = "") -> Case:
-        """Notify the member, act, and record the outcome. Safe to call on retry."""
+        """Notify the member, act, and record the outcome. Safe to call on retry.
+
+        What was done is recorded even when the database is locked at that moment: the
+        write is held (``hold``) and made when the lock clears, in order."""
+        held = False
         if action_spec(case.action).notifies:
             notified = await self.executor.notify(case)
-            await self._repo.update(
-                case.id, self.clock(), "member_notified" if notified.ok else "notify_failed",
+            case, held = await self._record_outcome(
+                case, "member_notified" if notified.ok else "notify_failed", held,
                 detail=_outcome_detail(notified),
             )
         outcome = await self.executor.apply(case)
         status = CaseStatus.APPLIED if outcome.ok else CaseStatus.FAILED
-        return await self._repo.update(
-            case.id, self.clock(), event or status.value, status=status,
-            last_error=outcome.error, detail=_outcome_detail(outcome),
+        case, _ = await self._record_outcome(
+            case, event or status.value, held, detail=_outcome_detail(outcome),
+            status=status, last_error=outcome.error,
         )
+        return case
+
+    async def _record_outcome(
+        self, case: Case, event: str, held: bool, *, detail: dict[str, object], **fields: Any
+    ) -> tuple[Case, bool]:
+        """Write an outcome event; (the case as it now stands, whether writes are held)."""
+        at = self.clock()
+
+        async def write() -> Case:
+            return await self._repo.update(case.id, at, event, detail=detail, **fields)
+
+        if not held:
+            try:
+                return await write(), False
+            except StorageBusyError:
+                if self._hold is None:
+                    raise
+        assert self._hold is not None
+        # Later outcomes of this case queue behind this one so its history stays in order.
+        self._hold(write)
+        log.warning("case #%d: %s held until storage is writable", case.number, event)
+        return dataclasses.replace(case, updated_at=at, **fields), True
 
     async def get(self, guild_id: int, number: int) -> Case:
         case = await self._repo.by_number(guild_id, number)

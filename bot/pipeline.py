@@ -6,9 +6,9 @@ Discord (cogs/automod) and the offline replay both call :meth:`ModerationPipelin
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.cases import CaseService
 from bot.coordination import CoordinationAlert, CoordinationDetector
@@ -19,9 +19,12 @@ from bot.policy_config import ActionKind, Policy
 from bot.rules import REGISTRY, Rule
 from bot.rules.flood import FloodRule, FloodTracker
 from bot.scoring import MicroBatcher
+from bot.storage.backlog import Backlog, Step
 from bot.storage.campaigns import CampaignRepository
 from bot.storage.records import Case, CaseKind, CaseStatus, MessageScore, NewCase
 from bot.storage.scores import ScoreRepository
+from bot.storage.skipped import MessageRef
+from bot.storage.writer import is_busy
 from models.api import ScoreRequest, ScoreResult
 
 log = logging.getLogger(__name__)
@@ -48,6 +51,9 @@ class MessageOutcome:
     case: Case | None
     alerts: tuple[CoordinationAlert, ...] = ()
     alert_cases: tuple[Case, ...] = field(default_factory=tuple)
+    #: False: the database was locked; the record (and any case) is held in the backlog
+    #: and written, in order, when it clears. ``case`` is None until then.
+    recorded: bool = True
 
 
 class ModerationPipeline:
@@ -59,17 +65,20 @@ class ModerationPipeline:
         *,
         scores: ScoreRepository,
         campaigns: CampaignRepository,
+        backlog: Backlog,
         detector: CoordinationDetector | None = None,
         live: bool = True,
     ) -> None:
         """``live=False`` (replay) records every case as SHADOW: nothing is carried out.
 
         Cases go through ``cases``; the repositories hold what is not a case: per-message
-        scores and campaign evidence."""
+        scores and campaign evidence. What cannot be written while the database is locked
+        waits in ``backlog``."""
         self.batcher = batcher
         self.cases = cases
         self._scores = scores
         self._campaigns = campaigns
+        self.backlog = backlog
         self._policy = policy
         self.detector = detector
         self.live = live
@@ -119,13 +128,21 @@ class ModerationPipeline:
             requests.append(ScoreRequest(event.text.raw, parent=parent))
         parent_toxicity = None
         if event.reply_to_id is not None:
-            stored = await self._scores.get(event.reply_to_id)
+            stored = await self._stored_parent(event.reply_to_id)
             if stored is not None:
                 parent_toxicity = max(stored.scores.get(k, 0.0) for k in HOSTILE_LABELS)
         score_parent = parent_toxicity is None and bool(parent)
         if score_parent:
             requests.append(ScoreRequest(parent or ""))
         return _Plan(requests, raw_too, score_parent, parent_toxicity)
+
+    async def _stored_parent(self, message_id: int) -> MessageScore | None:
+        try:
+            return await self._scores.get(message_id)
+        except Exception as exc:  # a locked file: score the parent's text instead
+            if not is_busy(exc):
+                raise
+            return None
 
     async def _finish(
         self, event: MessageEvent, plan: _Plan, results: list[ScoreResult], policy: Policy
@@ -143,28 +160,70 @@ class ModerationPipeline:
             for claim, stance in zip(policy.claims, result.target_stances, strict=False)
         }
         window = timedelta(hours=policy.escalation.window_hours)
-        strikes = await self.cases.live_strikes(
-            event.guild_id, event.author.id, window, at=event.created_at
-        )
         context = Context(parent_toxicity=parent_toxicity, parent_stance=result.parent_stance)
         observed = {rule.id: rule.observe(event, rule.settings(policy))
                     for rule in self.rules if rule.stateful}
-        verdict = decide(scores, event, MemberHistory(strikes), policy, context, claim_stances,
-                         rules=self.rules, observed=observed)
-        await self._record_scores(event, scores, verdict, result, claim_stances, policy)
 
-        case = None
-        if verdict.needs_case:
-            case = await self.cases.open(self._case_for(event, verdict, scores, policy),
-                                         at=event.created_at)
+        async def judge() -> Verdict:
+            strikes = await self.cases.live_strikes(
+                event.guild_id, event.author.id, window, at=event.created_at
+            )
+            return decide(scores, event, MemberHistory(strikes), policy, context,
+                          claim_stances, rules=self.rules, observed=observed)
+
+        verdict = await judge()
+        opened: list[Case] = []
+        tries = 0
+
+        async def record() -> Sequence[Step]:
+            nonlocal verdict, tries
+            tries += 1
+            if tries > 1:  # held: cases recorded meanwhile may change the strike count
+                verdict = await judge()
+            await self._record_scores(event, scores, verdict, result, claim_stances, policy)
+            if not verdict.needs_case:
+                return ()
+            return (self._case_step(self._case_for(event, verdict, scores, policy),
+                                    event.created_at, opened),)
+
+        steps: list[Step] = [record]
         alerts: list[CoordinationAlert] = []
         alert_cases: list[Case] = []
         if self.detector is not None and policy.campaigns.enabled:
             alerts = self.detector.observe(event, result, verdict, policy)
             for alert in alerts:
-                alert_cases.extend(await self.open_alert(alert, policy))
+                steps.extend(self._alert_steps(alert, policy, alert_cases))
+        ref = MessageRef(event.id, event.guild_id, event.channel_id, event.author.id,
+                         event.created_at)
+        recorded = await self.backlog.run(steps, ref)
+        case = opened[0] if opened and recorded else None
         return MessageOutcome(event, scores, verdict, result.parent_stance, claim_stances, case,
-                              tuple(alerts), tuple(alert_cases))
+                              tuple(alerts), tuple(alert_cases) if recorded else (),
+                              recorded=recorded)
+
+    def _case_step(
+        self, new: NewCase, at: datetime, opened: list[Case],
+        attach: Callable[[Case], Awaitable[None]] | None = None,
+    ) -> Step:
+        """Record the case, then (as separate steps, so a retry never records it twice)
+        attach its evidence and carry it out; ``opened`` gets the case as it ends up."""
+        async def record() -> Sequence[Step]:
+            case = await self.cases.record(new, at=at)
+            index = len(opened)
+            opened.append(case)
+
+            async def attach_evidence() -> Sequence[Step]:
+                if attach is not None:
+                    await attach(case)
+                return ()
+
+            async def start() -> Sequence[Step]:
+                opened[index] = await self.cases.start(case)
+                return ()
+
+            return (attach_evidence, start)
+
+        return record
 
     async def _record_scores(
         self,
@@ -211,10 +270,20 @@ class ModerationPipeline:
         )
 
     async def open_alert(self, alert: CoordinationAlert, policy: Policy) -> list[Case]:
-        """One review case per alert; quarantine cases for new accounts if policy says so."""
+        """One review case per alert; quarantine cases for new accounts if policy says so.
+
+        Returns the cases opened; none when the database is locked (they are held)."""
+        opened: list[Case] = []
+        recorded = await self.backlog.run(self._alert_steps(alert, policy, opened))
+        return opened if recorded else []
+
+    def _alert_steps(
+        self, alert: CoordinationAlert, policy: Policy, opened: list[Case]
+    ) -> list[Step]:
         kind = CaseKind(alert.kind)
         shadow = policy.shadow_mode or not self.live
         status = CaseStatus.SHADOW if shadow else CaseStatus.OPEN
+
         async def save_evidence(case: Case) -> None:
             await self._campaigns.save(
                 guild_id=alert.guild_id, kind=alert.kind, score=alert.score,
@@ -222,24 +291,46 @@ class ModerationPipeline:
                 case_id=case.id, at=alert.detected_at,
             )
 
-        review = await self.cases.open(NewCase(
+        review = NewCase(
             guild_id=alert.guild_id, target_id=alert.target_id or 0,
             target_name=f"{len(alert.accounts)} accounts", action="review",
             reason=alert.summary(), status=status, kind=kind,
             scores={"campaign": round(alert.score, 4)}, model_version=self.model_version,
             policy_version=policy.version, channel_id=alert.channel_id,
             excerpt=str(alert.evidence.get("text", ""))[:EXCERPT_CHARS],
-        ), at=alert.detected_at, attach=save_evidence)
-        opened = [review]
+        )
+        review_cases: list[Case] = []
+
+        async def record_review() -> Sequence[Step]:
+            # Through a list of its own: the quarantine reasons name the review's number.
+            follow = await self._case_step(review, alert.detected_at, review_cases,
+                                           attach=save_evidence)()
+            opened.extend(review_cases)
+            return follow
+
+        steps: list[Step] = [record_review]
         action = policy.campaigns.action
         if alert.kind == "campaign" and action.enforces:
-            new_accounts = alert.evidence.get("new_accounts", [])
-            for account in new_accounts:
-                opened.append(await self.cases.open(NewCase(
-                    guild_id=alert.guild_id, target_id=int(account), action=action.kind.value,
-                    duration_minutes=action.minutes, status=CaseStatus.SHADOW if shadow
-                    else CaseStatus.PENDING, kind=kind,
-                    reason=f"new account in campaign (case #{review.number})",
-                    model_version=self.model_version, policy_version=policy.version,
-                ), at=alert.detected_at))
-        return opened
+            for account in alert.evidence.get("new_accounts", []):
+                steps.append(self._quarantine_step(alert, policy, int(account), review_cases,
+                                                   opened, shadow))
+        return steps
+
+    def _quarantine_step(
+        self, alert: CoordinationAlert, policy: Policy, account: int, review: list[Case],
+        opened: list[Case], shadow: bool,
+    ) -> Step:
+        action = policy.campaigns.action
+
+        async def record() -> Sequence[Step]:
+            new = NewCase(
+                guild_id=alert.guild_id, target_id=account, action=action.kind.value,
+                duration_minutes=action.minutes,
+                status=CaseStatus.SHADOW if shadow else CaseStatus.PENDING,
+                kind=CaseKind(alert.kind),
+                reason=f"new account in campaign (case #{review[0].number})",
+                model_version=self.model_version, policy_version=policy.version,
+            )
+            return await self._case_step(new, alert.detected_at, opened)()
+
+        return record

@@ -16,7 +16,12 @@ from bot.privacy import DataService
 from bot.review import ReviewService
 from bot.scoring import MicroBatcher
 from bot.storage import Database, open_database
+from bot.storage.backlog import DEFAULT_CAPACITY, Backlog, StorageStatus
+from bot.storage.writer import RetryPolicy
 from models.api import Scorer
+
+#: How long closing waits for held records to be written before giving up on them.
+CLOSE_FLUSH_SECONDS = 10.0
 
 
 @dataclass
@@ -29,9 +34,15 @@ class Services:
     pipeline: ModerationPipeline
     privacy: DataService
     review: ReviewService
+    backlog: Backlog
+
+    def storage(self) -> StorageStatus:
+        """Whether writes succeed, and what is held or was skipped meanwhile."""
+        return self.backlog.status()
 
     async def close(self) -> None:
         await self.batcher.close()
+        await self.backlog.close(CLOSE_FLUSH_SECONDS)
         await self.db.close()
 
 
@@ -48,18 +59,22 @@ async def build_services(
     max_batch: int = 32,
     max_wait: float = 0.015,
     queue_size: int = 1024,
+    backlog_size: int = DEFAULT_CAPACITY,
+    retry: RetryPolicy | None = None,
 ) -> Services:
-    db = await open_database(db_path)
+    db = await open_database(db_path, retry)
+    # Records that meet a locked database wait here and are written when it clears.
+    backlog = Backlog(db.writer.health, db.skipped, capacity=backlog_size, clock=clock)
     batcher = MicroBatcher(scorer, max_batch=max_batch, max_wait=max_wait, queue_size=queue_size)
     # Services get the repositories they need, never the database: cases are written
     # through CaseService only.
-    cases = CaseService(db.cases, executor, clock=clock, on_event=on_event)
+    cases = CaseService(db.cases, executor, clock=clock, on_event=on_event, hold=backlog.hold)
     appeals = AppealService(cases, db.appeals, lambda: policy.current)
     pipeline = ModerationPipeline(
         batcher, cases, lambda: policy.current, scores=db.scores, campaigns=db.campaigns,
-        detector=detector, live=live,
+        backlog=backlog, detector=detector, live=live,
     )
     privacy = DataService(db.erasures, clock=clock, memory=(pipeline,))
     review = ReviewService(cases, batcher, lambda: policy.current, scores=db.scores,
                            appeals=db.appeals, campaigns=db.campaigns)
-    return Services(db, policy, batcher, cases, appeals, pipeline, privacy, review)
+    return Services(db, policy, batcher, cases, appeals, pipeline, privacy, review, backlog)

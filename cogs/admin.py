@@ -184,6 +184,7 @@ class Admin(commands.GroupCog, group_name="vigil", group_description="Vigil sett
                               description=f"Messages scored: **{stats.messages_scored}**")
         embed.add_field(name="Cases by action", value=table(stats.by_action))
         embed.add_field(name="Cases by status", value=table(stats.by_status))
+        embed.add_field(name="Storage", value=self.services.storage().summary(), inline=False)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(name="forget",

@@ -41,6 +41,7 @@ class Database:
         from bot.storage.cases import CaseRepository
         from bot.storage.erasure import ErasureRepository
         from bot.storage.scores import ScoreRepository
+        from bot.storage.skipped import SkippedRepository
 
         #: Every write of every repository is one transaction through this writer.
         self.writer = Writer(conn, retry)
@@ -49,6 +50,7 @@ class Database:
         self.scores = ScoreRepository(conn, self.writer)
         self.campaigns = CampaignRepository(conn, self.writer)
         self.erasures = ErasureRepository(conn, self.writer)
+        self.skipped = SkippedRepository(conn, self.writer)
 
     async def schema_version(self) -> int:
         async with self.conn.execute("PRAGMA user_version") as cursor:

@@ -98,10 +98,14 @@ class ErasureRepository:
             await cursor.fetchone()
 
     async def _delete_scores(self, guild_id: int, user_id: int) -> int:
-        cursor = await self._conn.execute(
-            "DELETE FROM message_scores WHERE guild_id = ? AND author_id = ?", (guild_id, user_id)
-        )
-        return cursor.rowcount
+        """Score rows and skipped-message records (ids only, no text) of the member."""
+        removed = 0
+        for table in ("message_scores", "skipped_messages"):
+            cursor = await self._conn.execute(
+                f"DELETE FROM {table} WHERE guild_id = ? AND author_id = ?", (guild_id, user_id)
+            )
+            removed += cursor.rowcount
+        return removed
 
     async def _redact_cases(
         self, guild_id: int, user_id: int, touched: dict[int, set[str]]

@@ -219,7 +219,7 @@ ERASED = "[erased]"
 
 @dataclass(frozen=True, slots=True)
 class ErasureCounts:
-    #: Per-message score rows deleted.
+    #: Per-message score rows (and skipped-message records) deleted.
     message_scores: int = 0
     #: Cases whose message excerpt or member name was redacted.
     cases: int = 0

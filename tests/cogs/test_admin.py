@@ -93,6 +93,7 @@ async def test_stats(world: World) -> None:
     assert "delete: 1" in text
     assert "warn: 1" in text
     assert "applied: 2" in text
+    assert "Storage: writable; 0/1000 records held" in text
 
 
 async def test_admin_commands_need_manage_server(world: World) -> None:
