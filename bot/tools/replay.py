@@ -1,10 +1,14 @@
 """Offline replay: a transcript through normalise -> score -> decide -> record.
 
 No Discord and no token: every case is recorded as SHADOW (what *would* have happened).
+One line never ends a replay: a refused line is a bad line, a message the pipeline fails
+on is a failed line (both reported with their number), and skipped lines are counted by
+reason.
 """
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -19,8 +23,10 @@ from bot.event import MessageEvent
 from bot.pipeline import MessageOutcome
 from bot.policy_config import PolicyHolder
 from bot.services import build_services
-from bot.tools.transcript import BadLine, Join, read_transcript
+from bot.tools.transcript import BadLine, Join, Skipped, count_lines, read_lines
 from models.api import Scorer
+
+log = logging.getLogger(__name__)
 
 CHUNK = 32
 
@@ -30,6 +36,10 @@ class ReplayResult:
     outcomes: list[MessageOutcome] = field(default_factory=list)
     alerts: list[CoordinationAlert] = field(default_factory=list)
     bad_lines: list[BadLine] = field(default_factory=list)
+    #: Valid lines the pipeline failed on (the rest of the replay goes on).
+    failed_lines: list[BadLine] = field(default_factory=list)
+    #: Lines left out on purpose (bot authors, system messages), by reason.
+    skipped: Counter[str] = field(default_factory=Counter)
     cases_recorded: int = 0
 
 
@@ -48,36 +58,61 @@ async def replay(
         detector=detector, live=False,
     )
     result = ReplayResult()
-    total = sum(1 for line in transcript.open(encoding="utf-8", errors="replace") if line.strip())
-    bar = tqdm(total=total, unit="msg", desc="replay", disable=not progress, file=errors)
-    pending: list[MessageEvent] = []
+    bar = tqdm(total=count_lines(transcript), unit="msg", desc="replay",
+               disable=not progress, file=errors)
+    pending: list[tuple[int, MessageEvent]] = []
+
+    def failed(number: int, exc: Exception) -> None:
+        log.error("line %d failed in the pipeline", number, exc_info=exc)
+        problem = f"failed in the pipeline: {type(exc).__name__}: {exc}"[:300]
+        result.failed_lines.append(BadLine(number, problem))
+        print(f"{transcript}: line {number}: {problem}", file=errors)
 
     async def flush() -> None:
-        if pending:
-            result.outcomes.extend(await services.pipeline.handle_many(pending))
-            bar.update(len(pending))
-            pending.clear()
+        if not pending:
+            return
+        try:
+            result.outcomes.extend(await services.pipeline.handle_many([e for _, e in pending]))
+        except Exception:
+            # Find the line at fault by going one message at a time. (A failure after some
+            # of the chunk was recorded records those again: rare now that the reader
+            # bounds what it accepts.)
+            for number, event in pending:
+                try:
+                    result.outcomes.append(await services.pipeline.handle(event))
+                except Exception as exc:
+                    failed(number, exc)
+        bar.update(len(pending))
+        pending.clear()
+
+    async def join(number: int, item: Join) -> None:
+        if detector is None:
+            return
+        try:
+            for alert in detector.observe_join(item.guild_id, item.member, item.at,
+                                               policy.current):
+                result.alerts.append(alert)
+                await services.pipeline.open_alert(alert, policy.current)
+        except Exception as exc:
+            failed(number, exc)
 
     try:
-        for item in read_transcript(transcript):
+        for number, item in read_lines(transcript):
             if isinstance(item, BadLine):
                 result.bad_lines.append(item)
                 print(f"{transcript}: line {item.number}: skipped: {item.problem}", file=errors)
                 bar.update(1)
                 continue
+            if isinstance(item, Skipped):
+                result.skipped[item.reason] += 1
+                bar.update(1)
+                continue
             if isinstance(item, Join):
                 await flush()
-                if detector is not None:
-                    for alert in detector.observe_join(item.guild_id, item.member, item.at,
-                                                       policy.current):
-                        result.alerts.append(alert)
-                        await services.pipeline.open_alert(alert, policy.current)
+                await join(number, item)
                 bar.update(1)
                 continue
-            if item.author.is_bot:
-                bar.update(1)
-                continue
-            pending.append(item)
+            pending.append((number, item))
             # Replies need their parent's scores stored first; flush at chunk size otherwise.
             if len(pending) >= CHUNK:
                 await flush()
@@ -104,11 +139,13 @@ def summary_table(result: ReplayResult) -> str:
     lines = [
         f"messages replayed   {len(outcomes):>6}",
         f"malformed lines     {len(result.bad_lines):>6}",
+        f"failed lines        {len(result.failed_lines):>6}",
         f"cases recorded      {result.cases_recorded:>6}",
         f"campaign alerts     {len(result.alerts):>6}",
-        "",
-        "flagged per label",
+        f"skipped lines       {sum(result.skipped.values()):>6}",
     ]
+    lines += [f"  {reason:<17} {count:>6}" for reason, count in result.skipped.most_common()]
+    lines += ["", "flagged per label"]
     lines += [f"  {label:<17} {count:>6}" for label, count in flagged.most_common()] or ["  (none)"]
     lines += ["", "fired per rule"]
     lines += [f"  {rule:<17} {count:>6}" for rule, count in fired.most_common()] or ["  (none)"]

@@ -48,6 +48,8 @@ def report_data(result: ReplayResult) -> dict[str, Any]:
         "messages": messages,
         "campaigns": campaigns,
         "malformed_lines": [{"line": b.number, "problem": b.problem} for b in result.bad_lines],
+        "failed_lines": [{"line": b.number, "problem": b.problem} for b in result.failed_lines],
+        "skipped_lines": dict(result.skipped.most_common()),
     }
 
 

@@ -215,8 +215,8 @@ def _campaign_table(campaigns: Sequence[Mapping[str, Any]]) -> str:
             f'</thead><tbody>{"".join(rows)}</tbody></table>')
 
 
-def _malformed(lines: Sequence[Mapping[str, Any]]) -> str:
-    head = f"<h2>Malformed lines ({len(lines):,})</h2>"
+def _malformed(lines: Sequence[Mapping[str, Any]], title: str = "Malformed lines") -> str:
+    head = f"<h2>{esc(title)} ({len(lines):,})</h2>"
     if not lines:
         return head + '<p class="empty">None.</p>'
     items = "".join(
@@ -226,11 +226,22 @@ def _malformed(lines: Sequence[Mapping[str, Any]]) -> str:
     return f"{head}<ul>{items}</ul>"
 
 
+def _skipped(counts: Mapping[str, Any]) -> str:
+    """Lines left out on purpose (bots, system messages), by reason; nothing when none."""
+    rows = [(str(k), v) for k, v in counts.items() if isinstance(v, int)]
+    if not rows:
+        return ""
+    items = "".join(f'<li class="skipped">{esc(reason)}: {count:,}</li>' for reason, count in rows)
+    return f"<h2>Skipped lines ({sum(c for _, c in rows):,})</h2><ul>{items}</ul>"
+
+
 def render_html(data: Mapping[str, Any]) -> str:
     """The whole report page; works on empty data and never trusts a string in it."""
     messages = [m for m in data.get("messages") or [] if isinstance(m, Mapping)]
     campaigns = [c for c in data.get("campaigns") or [] if isinstance(c, Mapping)]
     bad = [b for b in data.get("malformed_lines") or [] if isinstance(b, Mapping)]
+    failed = [b for b in data.get("failed_lines") or [] if isinstance(b, Mapping)]
+    skipped = data.get("skipped_lines")
     clean = {"messages": messages, "campaigns": campaigns, "malformed_lines": bad}
     extra: dict[str, str] = {}
     body = "".join((
@@ -240,6 +251,8 @@ def render_html(data: Mapping[str, Any]) -> str:
         _flagged_table(messages, extra),
         _campaign_table(campaigns),
         _malformed(bad),
+        _malformed(failed, "Lines the pipeline failed on") if failed else "",
+        _skipped(skipped if isinstance(skipped, Mapping) else {}),
     ))
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             '<meta name="viewport" content="width=device-width, initial-scale=1">'

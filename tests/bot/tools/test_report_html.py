@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -177,7 +178,8 @@ def test_report_has_no_external_resources() -> None:
 def test_write_report_html(tmp_path: Any) -> None:
     from bot.tools import report
 
-    result = SimpleNamespace(outcomes=[], alerts=[], bad_lines=[])
+    result = SimpleNamespace(outcomes=[], alerts=[], bad_lines=[], failed_lines=[],
+                             skipped=Counter())
     path = tmp_path / "r.html"
     report.write_report(result, path)  # type: ignore[arg-type]
     assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
