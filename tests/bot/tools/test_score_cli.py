@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+import sys
+from collections.abc import Sequence
+
+import pytest
 
 from bot.tools.score_cli import score_stream
-from models.api import LABELS
+from models.api import LABELS, ScoreRequest, ScoreResult
 from tests.fakes import FakeScorer
 
 
@@ -54,3 +58,59 @@ def test_many_lines_are_batched() -> None:
     score_stream(io.StringIO(lines), out, scorer)
     assert len(out.getvalue().splitlines()) == 100
     assert [len(b) for b in scorer.batches] == [64, 36]
+
+
+class PoisonScorer(FakeScorer):
+    """Fails any batch that holds the text "poison"."""
+
+    def score_batch(self, requests: Sequence[ScoreRequest]) -> list[ScoreResult]:
+        if any(r.text == "poison" for r in requests):
+            raise ValueError("cannot encode")
+        return super().score_batch(requests)
+
+
+def test_every_input_line_gets_exactly_one_output_line() -> None:
+    lines = ["", json.dumps({"text": "hi"}), "   ", "[" * 100_000, json.dumps({"text": 3}),
+             '{"text": "x", "parent": 5}', json.dumps({"text": "a\ud800b"}), "\t", "null"]
+    out = io.StringIO()
+    score_stream(io.StringIO("\n".join(lines) + "\n"), out, FakeScorer())
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert len(records) == len(lines)
+    assert [sorted(r) for r in records] == [
+        ["error"], ["scores"], ["error"], ["error"], ["error"], ["error"], ["scores"],
+        ["error"], ["error"]]
+    assert records[0]["error"] == "blank line"
+    assert "nested too deeply" in str(records[3]["error"])
+
+
+def test_one_unscorable_line_fails_alone() -> None:
+    out = io.StringIO()
+    lines = [json.dumps({"text": t}) for t in ("one", "poison", "three")]
+    score_stream(io.StringIO("\n".join(lines)), out, PoisonScorer())
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [sorted(r) for r in records] == [["scores"], ["error"], ["scores"]]
+    assert "scoring failed" in str(records[1]["error"])
+
+
+def test_bytes_are_read_leniently_whatever_the_stream_encoding() -> None:
+    raw = b'{"text": "caf\xe9"}\n\xff\xfe\n{"text": "ok"}\r\n'
+    strict = io.TextIOWrapper(io.BytesIO(raw), encoding="ascii", errors="strict")
+    out = io.StringIO()
+    score_stream(strict, out, FakeScorer())
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [sorted(r) for r in records] == [["scores"], ["error"], ["scores"]]
+    assert out.getvalue().isascii()
+
+
+def test_score_command_on_non_utf8_stdin(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import bot.scoring
+    from bot.cli import main
+
+    monkeypatch.setattr(bot.scoring, "load_scorer", lambda spec: FakeScorer())
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(
+        io.BytesIO(b'{"text": "\xe9 idiot"}\n\n'), encoding="ascii", errors="strict"))
+    assert main(["score"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [sorted(r) for r in records] == [["scores"], ["error"]]
