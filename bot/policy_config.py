@@ -104,7 +104,8 @@ class Campaigns(Strict):
     #: Cosine similarity of sentence embeddings for a reworded ("spun") copy.
     embedding_similarity: Probability = 0.8
     #: Jaccard similarity (MinHash) for copy-paste with edits.
-    minhash_similarity: Probability = 0.6
+    #: At most 0.95: MinHash LSH over 64 permutations cannot band a stricter threshold.
+    minhash_similarity: float = Field(default=0.6, ge=0.0, le=0.95)
     #: Campaign score from which a case is opened for review.
     review_score: Probability = 0.6
     action: Action = Action(kind=ActionKind.REVIEW)

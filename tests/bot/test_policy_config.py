@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.campaigns.clusters import NearDupIndex
 from bot.policy_config import (
     ActionKind,
     PolicyConfigError,
@@ -194,3 +195,11 @@ def test_failed_reload_keeps_the_old_policy_and_says_why(
     path.write_text("labels:\n  spam: {review: 0.4, act: 0.9}\n")
     holder.reload()
     assert holder.last_error is None
+
+
+def test_minhash_similarity_stays_where_lsh_can_band_it() -> None:
+    assert "campaigns.minhash_similarity" in str(
+        _error("labels: {}\ncampaigns: {minhash_similarity: 1}\n"))
+    policy = parse_policy("labels: {}\ncampaigns: {minhash_similarity: 0.95}\n", Path("p.yaml"))
+    NearDupIndex(minhash_threshold=policy.campaigns.minhash_similarity,
+                 embedding_threshold=policy.campaigns.embedding_similarity)
