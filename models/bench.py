@@ -4,7 +4,9 @@
 
 Messages are synthetic chat-length sentences (6-40 words) built from a fixed word list, so
 the benchmark needs no dataset and is repeatable. With several ``--weights`` folders, each
-is measured in turn in the same process and the ratios to the first are printed.
+is measured in turn in the same process and the ratios to the first are printed. The same
+run also times one plain all-MiniLM-L6-v2 forward pass over the same texts and batches
+(``plain_minilm``), the floor a one-pass scorer is measured against.
 """
 
 from __future__ import annotations
@@ -60,6 +62,25 @@ def measure(weights: str | None, texts: list[str], batch: int) -> dict[str, floa
     return out
 
 
+def measure_plain_minilm(texts: list[str], batch: int) -> dict[str, float | str]:
+    """One forward pass of the untouched base model: the cost of "one MiniLM pass"."""
+    from models.backbone import BaseEmbedder
+
+    base = BaseEmbedder()
+    base.embed(["warm up"])
+    t0 = time.perf_counter()
+    for s in range(0, len(texts), batch):
+        base.embed(texts[s : s + batch], batch_size=batch)
+    out: dict[str, float | str] = {
+        "plain_msgs_per_s": round(len(texts) / (time.perf_counter() - t0), 1)
+    }
+    t0 = time.perf_counter()
+    for t in texts[:64]:
+        base.embed([t])
+    out["single_message_latency_ms"] = round((time.perf_counter() - t0) / 64 * 1000, 1)
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--n", type=int, default=512)
@@ -72,7 +93,18 @@ def main(argv: list[str] | None = None) -> None:
     torch.set_num_threads(args.threads)
     texts = messages(args.n)
     runs = {w or "shipped": measure(w, texts, args.batch) for w in (args.weights or [None])}
-    out: dict[str, object] = {"threads": args.threads, "n": args.n, "runs": runs}
+    plain = measure_plain_minilm(texts, args.batch)
+    out: dict[str, object] = {"threads": args.threads, "n": args.n, "runs": runs,
+                              "plain_minilm": plain}
+    out["vs_plain_minilm"] = {
+        name: {
+            "plain_msgs_per_s": round(float(r["plain_msgs_per_s"])
+                                      / float(plain["plain_msgs_per_s"]), 2),
+            "single_message_latency_ms": round(float(r["single_message_latency_ms"])
+                                               / float(plain["single_message_latency_ms"]), 2),
+        }
+        for name, r in runs.items()
+    }
     if len(runs) > 1:
         first = next(iter(runs.values()))
         out["ratio_to_first"] = {

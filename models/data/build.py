@@ -65,7 +65,7 @@ def _finalise(examples: list[Example]) -> list[Example]:
             dev_keys.add(key)
     out: list[Example] = []
     seen: set[tuple[str, str, str | None]] = set()
-    dropped = Counter()
+    dropped: Counter[str] = Counter()
     for ex, key in zip(examples, keys, strict=True):
         if not key:
             dropped["empty"] += 1
@@ -73,7 +73,7 @@ def _finalise(examples: list[Example]) -> list[Example]:
         if ex.split == "train" and key in dev_keys:
             dropped["dev-leak"] += 1
             continue
-        sig = (ex.source + ex.split, key, ex.parent)
+        sig = (f"{ex.source}:{ex.split}", key, ex.parent)
         if sig in seen:
             dropped["duplicate"] += 1
             continue

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 from models.api import STANCES
 from models.data.common import SPLIT_SEED, PairExample
@@ -31,7 +32,7 @@ _MAP = {"SUPPORT": STANCES.index("agree"), "UNDERMINE": STANCES.index("disagree"
 _SPLIT = {"train": "train", "dev": "dev"}  # "test" is never loaded
 
 
-def _read(path: Path) -> object:
+def _read(path: Path) -> Any:
     with open(path, encoding="utf-8") as fh:
         return json.load(fh)
 

@@ -22,7 +22,7 @@ def scorer():
 
 def test_implements_protocol(scorer) -> None:
     assert isinstance(scorer, Scorer)
-    assert scorer.version.startswith("vigil-minilm-heads/")
+    assert scorer.version.startswith("vigil-minilm/3.")
 
 
 def test_scores_cover_labels_and_embedding(scorer) -> None:
@@ -43,13 +43,12 @@ def test_clear_abuse_vs_civility(scorer) -> None:
             ScoreRequest("thanks for the help yesterday, have a lovely weekend"),
         ]
     )
-    thr = scorer.thresholds
-    assert abuse.scores["toxicity"] > max(0.8, thr["toxicity"])
-    assert abuse.scores["insult"] > thr["insult"]
-    assert civil.scores["toxicity"] < min(0.2, thr["toxicity"])
-    assert abuse.scores["toxicity"] - civil.scores["toxicity"] > 0.6
+    # Calibrated probabilities: 0.5 is "more likely than not" for every label.
+    assert abuse.scores["toxicity"] > 0.8
+    assert abuse.scores["insult"] > 0.5
+    assert civil.scores["toxicity"] < 0.2
     for lab in ("insult", "identity_attack", "threat", "spam"):
-        assert civil.scores[lab] < thr[lab], lab
+        assert civil.scores[lab] < 0.5, lab
 
 
 def test_spam_is_flagged(scorer) -> None:
@@ -81,7 +80,7 @@ def test_target_stances_follow_targets(scorer) -> None:
     (res,) = scorer.score_batch([ScoreRequest("I agree vaccines are safe", targets=claims)])
     assert len(res.target_stances) == 2
     assert all(set(s) == set(STANCES) for s in res.target_stances)
-    # Claim features are cached: scoring again gives the same stances.
+    # Deterministic: scoring again gives the same stances.
     (again,) = scorer.score_batch([ScoreRequest("I agree vaccines are safe", targets=claims)])
     for a, b in zip(again.target_stances, res.target_stances, strict=True):
         assert all(abs(a[s] - b[s]) < 1e-5 for s in STANCES)
@@ -123,103 +122,61 @@ def test_empty_batch(scorer) -> None:
     assert scorer.score_batch([]) == []
 
 
-def test_embedding_is_the_plain_backbone_embedding(scorer) -> None:
-    """The campaign detector's thresholds are calibrated on the untouched MiniLM embedding."""
-    import torch
-    from transformers import AutoModel, AutoTokenizer
+def test_one_encoder_pass_per_message(scorer) -> None:
+    """A plain message runs the network's message pass once and no pair pass."""
+    net = scorer.engine.net
+    calls = {"message": 0, "pair": 0}
+    originals = net.message, net.pair
 
-    from models.backbone import MAX_TOKENS, default_backbone_path
-    from models.data.common import clean_text
+    def count(kind, fn):
+        def wrapped(batch):
+            calls[kind] += 1
+            return fn(batch)
 
-    texts = ["hello there", "you are all idiots and I will report you " * 3, "gg wp"]
-    path = str(default_backbone_path())
-    tok = AutoTokenizer.from_pretrained(path, local_files_only=True)
-    model = AutoModel.from_pretrained(path, local_files_only=True).eval()
-    enc = tok(
-        [clean_text(t) for t in texts],
-        padding=True,
-        truncation=True,
-        max_length=MAX_TOKENS,
-        return_tensors="pt",
-    )
-    with torch.no_grad():
-        h = model(**enc).last_hidden_state
-    m = enc["attention_mask"].unsqueeze(-1).float()
-    ref = torch.nn.functional.normalize((h * m).sum(1) / m.sum(1), dim=-1).numpy()
-    got = np.stack([r.embedding for r in scorer.score_batch([ScoreRequest(t) for t in texts])])
-    assert np.allclose(got, ref, atol=1e-5)
+        return wrapped
 
-
-def test_scores_are_the_mean_of_the_two_members(scorer) -> None:
-    """Since v1.3.0: mean of the primary heads (tuned features) and the v1.1.0 heads (frozen
-    features)."""
-    import torch
-    from safetensors.torch import load_file
-
-    from models import weights_io
-    from models.data.common import clean_text
-    from models.ensemble import MEMBER_FILE
-    from models.heads import VigilHeads
-
-    assert scorer.meta["version"] == "2.0.0"
-    assert [k for k, _ in scorer.members] == ["frozen"]
-    texts = ["you are such a stupid idiot", "I'm proud to be gay", "see you at the match"]
-    res = scorer.score_batch([ScoreRequest(t) for t in texts])
-    cleaned = sorted({clean_text(t) for t in texts})
-    x, xf = scorer.backbone.encode_both(cleaned)
-    v11 = VigilHeads()
-    v11.load_state_dict(load_file(str(weights_io.WEIGHTS_DIR / MEMBER_FILE)))
-    v11.eval()
-    with torch.no_grad():
-        p12 = scorer.heads.calib(scorer.heads.message(torch.from_numpy(x))[0]).numpy()
-        p11 = v11.calib(v11.message(torch.from_numpy(xf))[0]).numpy()
-    assert not np.allclose(x, xf)  # the two members really read different features
-    for t, r in zip(texts, res, strict=True):
-        k = cleaned.index(clean_text(t))
-        for j, lab in enumerate(LABELS):
-            want = float(np.clip((p12[k, j] + p11[k, j]) / 2, 0.0, 1.0))
-            assert abs(r.scores[lab] - want) < 1e-6, (t, lab)
-
-
-def test_reply_toxicity_comes_from_the_cross_encoder(scorer) -> None:
-    """v2.0.0: a reply's toxicity is the cross-encoder's correction of the message logit."""
-    import torch
-
-    from models.data.common import clean_text
-    from models.ensemble import message_probs
-
-    assert scorer.pair is not None
-    assert scorer.pair_stance == scorer.meta["pair"]["use_for_stance"]
-    parent, text = "Women are too stupid to vote.", "That is a disgusting thing to say."
-    (alone,), (reply,) = (
-        scorer.score_batch([ScoreRequest(text)]),
-        scorer.score_batch([ScoreRequest(text, parent=parent)]),
-    )
-    x, xf = scorer.backbone.encode_both([clean_text(text)])
-    _, _, logits = message_probs(
-        scorer.heads, torch.from_numpy(x), scorer.members, torch.from_numpy(xf)
-    )
-    _, tox = scorer.pair([(clean_text(parent), clean_text(text))], logits[:, 0])
-    assert abs(reply.scores["toxicity"] - float(tox[0])) < 1e-5
-    assert reply.scores["toxicity"] != alone.scores["toxicity"]
-    assert abs(reply.scores["insult"] - alone.scores["insult"]) < 1e-5  # only toxicity moves
-
-
-def test_cross_encoder_stance_when_training_picks_it(scorer) -> None:
-    """With ``use_for_stance`` the cross-encoder answers stance toward parents and claims."""
-    parent = "This is the best game released this year."
-    reqs = [
-        ScoreRequest("Totally agree, it really is the best game this year!", parent=parent),
-        ScoreRequest("No, that is simply false.", targets=("The earth is flat.",)),
-    ]
-    bi = scorer.score_batch(reqs)
-    scorer.pair_stance = True
+    net.message, net.pair = count("message", originals[0]), count("pair", originals[1])
     try:
-        cross = scorer.score_batch(reqs)
+        scorer.score_batch([ScoreRequest("one plain message")])
+        assert calls == {"message": 1, "pair": 0}
+        scorer.score_batch([ScoreRequest("a reply", parent="its parent")])
+        assert calls == {"message": 2, "pair": 1}
     finally:
-        scorer.pair_stance = scorer.meta["pair"]["use_for_stance"]
-    assert cross[0].parent_stance != bi[0].parent_stance
-    assert max(cross[0].parent_stance, key=cross[0].parent_stance.get) == "agree"
-    assert max(cross[1].target_stances[0], key=cross[1].target_stances[0].get) == "disagree"
-    for b, c in zip(bi, cross, strict=True):  # only stance changes
-        assert all(abs(b.scores[k] - c.scores[k]) < 1e-5 for k in LABELS)
+        del net.message, net.pair
+
+
+def test_embedding_keeps_paraphrases_close(scorer) -> None:
+    """The distilled embedding still tells a reworded post from an unrelated one."""
+    a, b, c = scorer.score_batch(
+        [
+            ScoreRequest("join my server for free nitro, link in my bio"),
+            ScoreRequest("free nitro if you join my server, the link is in my bio"),
+            ScoreRequest("what time does the tournament start on saturday?"),
+        ]
+    )
+    near = float(a.embedding @ b.embedding)
+    far = float(a.embedding @ c.embedding)
+    assert near > 0.8 > far
+
+
+def test_embedding_tracks_the_base_model(scorer) -> None:
+    """Distillation keeps the campaign embedding close to all-MiniLM-L6-v2's own."""
+    from models.backbone import BaseEmbedder
+    from models.data.common import clean_text
+
+    texts = ["gm everyone", "the raid starts at nine, bring potions", "buy cheap boosts here"]
+    ours = np.stack([r.embedding for r in scorer.score_batch([ScoreRequest(t) for t in texts])])
+    base = BaseEmbedder().embed([clean_text(t) for t in texts])
+    assert float(np.min(np.sum(ours * base, axis=1))) > 0.8
+
+
+def test_reply_toxicity_reads_the_parent(scorer) -> None:
+    """Only toxicity changes with a parent; the other labels are the message's own."""
+    alone, reply = scorer.score_batch(
+        [ScoreRequest("yeah, they deserve it"),
+         ScoreRequest("yeah, they deserve it", parent="those people should all be beaten")]
+    )
+    for lab in LABELS:
+        if lab != "toxicity":
+            assert alone.scores[lab] == pytest.approx(reply.scores[lab], abs=1e-6)
+    assert reply.scores["toxicity"] != pytest.approx(alone.scores["toxicity"], abs=1e-4)

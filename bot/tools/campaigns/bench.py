@@ -10,6 +10,7 @@ separately and cached under --cache).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import sys
@@ -123,7 +124,9 @@ def main(argv: list[str] | None = None) -> int:
         embed_fn, name = hashing_embedder(), "hashing"
     else:
         embed_fn, name = minilm_embedder()
-    cache = (args.cache / f"{args.embedder}.npz") if str(args.cache) else None
+    # Keyed by the embedder's description (it names the scorer version): new weights, new cache.
+    tag = hashlib.sha1(name.encode()).hexdigest()[:10]
+    cache = (args.cache / f"{args.embedder}-{tag}.npz") if str(args.cache) else None
     embed = CachedEmbedder(embed_fn, name, cache)
     with tempfile.TemporaryDirectory() as tmp:
         out = args.out or Path(tmp)

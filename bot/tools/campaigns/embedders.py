@@ -1,8 +1,9 @@
 """Sentence embedders for the benchmark: the real MiniLM one, and a cheap hashing stand-in.
 
 ``minilm`` gives exactly the vectors production sees in ``ScoreResult.embedding``: the
-shipped scorer when its heads are installed, else the same pinned backbone with masked mean
-pooling and L2 normalisation (what the scorer returns). Vectors are cached on disk by text.
+shipped scorer's (v3: a projection of its one encoder pass, distilled from the base model's
+embedding), else the untouched base model's own embedding when no weights are installed.
+Vectors are cached on disk by text.
 """
 
 from __future__ import annotations
@@ -50,17 +51,16 @@ def minilm_embedder() -> tuple[Embed, str]:
             return np.stack([np.asarray(r.embedding, dtype=np.float32) for r in results])
 
         return via_scorer, f"minilm via {scorer.version}"
-    except Exception as exc:  # heads not trained/installed yet: same backbone, same pooling
-        from models.backbone import Backbone, sentence_embedding
+    except Exception as exc:  # weights not trained/installed yet: the base model's embedding
+        from models.backbone import BaseEmbedder
 
-        backbone = Backbone()
+        base = BaseEmbedder()
         reason = type(exc).__name__
 
-        def via_backbone(texts: Sequence[str]) -> np.ndarray:
-            cleaned = [clean_text(t) for t in texts]
-            return sentence_embedding(backbone.encode(cleaned, batch_size=64))
+        def via_base(texts: Sequence[str]) -> np.ndarray:
+            return base.embed([clean_text(t) for t in texts], batch_size=64)
 
-        return via_backbone, f"minilm backbone all-MiniLM-L6-v2 (scorer unavailable: {reason})"
+        return via_base, f"minilm backbone all-MiniLM-L6-v2 (scorer unavailable: {reason})"
 
 
 class CachedEmbedder:
