@@ -9,8 +9,10 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	# The CPU build first: a loose torch requirement alone would pull a multi-GB CUDA build.
-	$(BIN)/python -m pip install --quiet torch==2.13.0
+	# The CPU build first, from PyTorch's CPU wheel index (2.13.0+cpu outranks PyPI's CUDA
+	# 2.13.0): a plain torch requirement would pull several GB of CUDA libraries.
+	$(BIN)/python -m pip install --quiet torch==2.13.0 \
+		--extra-index-url https://download.pytorch.org/whl/cpu
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
