@@ -203,6 +203,10 @@ class CaseService:
         """The member's cases, newest first."""
         return await self._repo.for_target(guild_id, member_id, limit)
 
+    async def for_message(self, guild_id: int, message_id: int) -> list[Case]:
+        """The cases opened on one message, oldest first."""
+        return await self._repo.for_message(guild_id, message_id)
+
     async def history(self, case: Case) -> list[CaseEvent]:
         return await self._repo.events(case.id)
 

@@ -118,6 +118,15 @@ class CaseRepository:
             rows = await cursor.fetchall()
         return [Case.from_row(r) for r in rows]
 
+    async def for_message(self, guild_id: int, message_id: int) -> list[Case]:
+        """Every case opened on one message, oldest first."""
+        async with self._conn.execute(
+            "SELECT * FROM cases WHERE guild_id = ? AND message_id = ? ORDER BY id",
+            (guild_id, message_id),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [Case.from_row(r) for r in rows]
+
     async def with_status(self, *statuses: CaseStatus) -> list[Case]:
         marks = ",".join("?" * len(statuses))
         async with self._conn.execute(
@@ -128,10 +137,13 @@ class CaseRepository:
         return [Case.from_row(r) for r in rows]
 
     async def count_strikes(self, guild_id: int, target_id: int, since: datetime) -> int:
-        """Live strikes: automatic or manual strike cases in the window, not reversed."""
+        """Live strikes: automatic or manual strike cases in the window that were carried
+        out (APPLIED) or are being carried out (PENDING: a burst of messages must escalate
+        while the first case's DM is still in flight). A FAILED case did nothing to the
+        member and a SHADOW one was only recorded; neither counts, nor a reversed one."""
         async with self._conn.execute(
             """SELECT COUNT(*) FROM cases WHERE guild_id = ? AND target_id = ? AND strike = 1
-               AND created_at >= ? AND status NOT IN ('reversed', 'closed')""",
+               AND created_at >= ? AND status IN ('applied', 'pending')""",
             (guild_id, target_id, since.isoformat()),
         ) as cursor:
             row = await cursor.fetchone()
