@@ -9,6 +9,7 @@ repository, so no case event is written around it.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import inspect
 import logging
@@ -50,6 +51,9 @@ class CaseService:
         self.clock = clock
         self._on_event = on_event
         self._hold = hold
+        #: Held by whatever decides an OPEN case (a review click, an edit re-scoring the
+        #: message), so two of them never both act on one case.
+        self.decisions = asyncio.Lock()
 
     async def _emit(self, name: str, case: Case) -> None:
         if self._on_event is None:

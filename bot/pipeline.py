@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bot import rescore
 from bot.cases import CaseService
 from bot.coordination import CoordinationAlert, CoordinationDetector
 from bot.event import MessageEvent
@@ -181,10 +182,10 @@ class ModerationPipeline:
             if tries > 1:  # held: cases recorded meanwhile may change the strike count
                 verdict = await judge()
             await self._record_scores(event, scores, verdict, result, claim_stances, policy)
-            if not verdict.needs_case:
-                return ()
-            return (self._case_step(self._case_for(event, verdict, scores, policy),
-                                    event.created_at, opened),)
+            new = self._case_for(event, verdict, scores, policy) if verdict.needs_case else None
+            if event.edited:  # the cases already on the message decide what opens now
+                return (self._rescore_step(event, new, opened),)
+            return () if new is None else (self._case_step(new, event.created_at, opened),)
 
         steps: list[Step] = [record]
         alerts: list[CoordinationAlert] = []
@@ -200,6 +201,14 @@ class ModerationPipeline:
         return MessageOutcome(event, scores, verdict, result.parent_stance, claim_stances, case,
                               tuple(alerts), tuple(alert_cases) if recorded else (),
                               recorded=recorded)
+
+    def _rescore_step(self, event: MessageEvent, new: NewCase | None,
+                      opened: list[Case]) -> Step:
+        async def settle_earlier() -> Sequence[Step]:
+            kept = await rescore.settle(self.cases, event.guild_id, event.id, new)
+            return () if kept is None else (self._case_step(kept, event.created_at, opened),)
+
+        return settle_earlier
 
     def _case_step(
         self, new: NewCase, at: datetime, opened: list[Case],

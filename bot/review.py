@@ -8,7 +8,6 @@ and no model code reaches them. No Discord imports here.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -16,6 +15,7 @@ from enum import StrEnum
 from bot.cases import CaseError, CaseService
 from bot.normalize import normalize
 from bot.policy_config import ActionKind, Policy
+from bot.rescore import live_sanction
 from bot.rules.bands import Band, band_of
 from bot.scoring import MicroBatcher
 from bot.storage.appeals import AppealRepository
@@ -96,8 +96,6 @@ class ReviewService:
         self._campaigns = campaigns
         self.batcher = batcher
         self._policy = policy
-        # Two moderators clicking at once must not both act on one case.
-        self._lock = asyncio.Lock()
 
     # ------------------------------------------------------------- decisions
 
@@ -110,7 +108,8 @@ class ReviewService:
         minutes: int | None = None,
     ) -> Case:
         """Record a moderator's decision on an OPEN review case and carry it out."""
-        async with self._lock:
+        # Two moderators clicking at once (or a click and an edit) never both act.
+        async with self.cases.decisions:
             case = await self.cases.by_id(case_id)
             if case is None:
                 raise ReviewError(f"there is no case with id {case_id}")
@@ -122,6 +121,8 @@ class ReviewService:
             if alert != (decision in (ReviewDecision.CONFIRM, ReviewDecision.DISMISS)):
                 raise ReviewError(f"{decision.value} does not apply to a {case.kind.value} case")
             note = f"review: {decision.value}"
+            if decision in _ACTIONS and case.message_id is not None and not alert:
+                await self._refuse_second_sanction(case, moderator_id)
             if decision in _ACTIONS:
                 action = _ACTIONS[decision]
                 if action is ActionKind.TIMEOUT:
@@ -137,6 +138,20 @@ class ReviewService:
                 # Moderator decisions on grey-band messages are the calibration set.
                 await self._scores.set_review_decision(case.message_id, decision.value)
             return case
+
+    async def _refuse_second_sanction(self, case: Case, moderator_id: int) -> None:
+        """One message, one live sanction: a review item whose message was acted on since
+        (an edit scored into the act band) is closed instead of acting again."""
+        assert case.message_id is not None
+        others = await self.cases.for_message(case.guild_id, case.message_id)
+        sanction = live_sanction(others, besides=case)
+        if sanction is None:
+            return
+        await self.cases.resolve(case, actor_id=moderator_id, reverse=False,
+                                 note=f"review: the message already carries case "
+                                      f"#{sanction.number}")
+        raise ReviewError(f"the message already carries case #{sanction.number} "
+                          f"({sanction.action}); nothing more was done")
 
     # -------------------------------------------------------------- look-ups
 
