@@ -38,7 +38,8 @@ async def test_edit_still_grey_posts_a_fresh_item_and_retires_the_old(world: Wor
 
     await world.alice.edit(sent, "what a moron, honestly")
     fresh = world.review.last_message
-    assert fresh is not None and fresh.id != stale.id
+    assert fresh is not None
+    assert fresh.id != stale.id
     assert "honestly" in (fresh.embeds[0].description or "")
 
     refused = await world.mod.click(stale, label="Ban")
