@@ -28,8 +28,13 @@ async def say(interaction: discord.Interaction[Any], text: str) -> None:
 
 def missing_permission(interaction: discord.Interaction[Any], permission: str) -> str | None:
     """The permission's display name when the clicker lacks it (``ban_members``: "Ban
-    Members"); None when they have it."""
-    if getattr(interaction.permissions, permission):
+    Members"); None when they have it.
+
+    Checked guild-wide, from the member's roles: a button acts on messages and members
+    anywhere in the server, so Manage Messages granted only in #review must not let a
+    helper delete elsewhere through the queue. Outside a guild nobody has it."""
+    granted = getattr(interaction.user, "guild_permissions", None)  # a Member's roles
+    if granted is not None and getattr(granted, permission):
         return None
     return permission.replace("_", " ").title()
 

@@ -180,3 +180,29 @@ async def test_raid_alert_reaches_the_review_channel(world: World) -> None:
     result = await world.mod.click(posted, label="Dismiss")
     assert result.acknowledged
     assert (await world.case(case.number)).status is CaseStatus.CLOSED
+
+
+async def test_manage_messages_granted_only_in_the_review_channel_is_not_enough(
+    world: World,
+) -> None:
+    helpers = world.guild.create_role("Helpers", permissions=discord.Permissions(
+        view_channel=True, send_messages=True, read_message_history=True))
+    helper = world.guild.add_member(world.env.create_user("helper"), roles=[helpers])
+    queue = world.guild.create_text_channel(
+        "helper-review", overwrites={helpers: discord.PermissionOverwrite(manage_messages=True)})
+    world.write_policy(discord={"review": queue.id, "mod_log": world.modlog.id,
+                                "appeals": world.appeals.id})
+    world.policy.reload()
+    await world.alice.send(world.general, GREY)
+    queued = queue.last_message
+    assert queued is not None
+
+    refused = await helper.click(queued, label="Remove")
+
+    assert refused.response is not None
+    assert refused.response.content == "You need the Manage Messages permission for that."
+    assert len(world.general.history()) == 1
+    assert (await world.cases())[0].status is CaseStatus.OPEN
+    # A moderator's role grants it guild-wide: the same item works for them.
+    await world.mod.click(queued, label="Remove")
+    assert world.general.history() == []

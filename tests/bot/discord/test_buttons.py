@@ -45,9 +45,18 @@ class _Response:
         self.sent.append(text)
 
 
+class _Member:
+    def __init__(self, permissions: discord.Permissions) -> None:
+        self.guild_permissions = permissions
+
+
 class _Interaction:
-    def __init__(self, *, ban_members: bool) -> None:
-        self.permissions = discord.Permissions(ban_members=ban_members)
+    def __init__(self, *, ban_members: bool, in_channel: bool | None = None) -> None:
+        """``ban_members`` from the clicker's roles; ``in_channel`` (default the same) in
+        the channel the button was clicked in."""
+        channel = ban_members if in_channel is None else in_channel
+        self.permissions = discord.Permissions(ban_members=channel)
+        self.user = _Member(discord.Permissions(ban_members=ban_members))
         self.response = _Response()
 
 
@@ -63,3 +72,20 @@ async def test_a_clicker_without_the_permission_is_refused() -> None:
     await Counting(1, Colour.RED).callback(allowed)  # type: ignore[arg-type]
     assert refused.response.sent == ["You need the Ban Members permission for that."]
     assert clicks == [allowed]
+
+
+async def test_the_permission_is_checked_guild_wide_not_in_the_channel() -> None:
+    clicks: list[object] = []
+
+    class Counting(Sample, prefix="counting2", parts=Sample.parts):
+        async def clicked(self, interaction: discord.Interaction[Any]) -> None:
+            clicks.append(interaction)
+
+    # Granted only by a channel overwrite where the button was posted: refused.
+    channel_only = _Interaction(ban_members=False, in_channel=True)
+    await Counting(1, Colour.RED).callback(channel_only)  # type: ignore[arg-type]
+    assert channel_only.response.sent == ["You need the Ban Members permission for that."]
+    # From a role, even where a channel overwrite takes it away: allowed.
+    role = _Interaction(ban_members=True, in_channel=False)
+    await Counting(1, Colour.RED).callback(role)  # type: ignore[arg-type]
+    assert clicks == [role]
