@@ -5,6 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.action_kinds import action_spec
+from bot.member_reasons import member_reason
 from bot.storage.records import Case
 
 
@@ -16,7 +17,8 @@ def notice(case: Case, guild_name: str, *, appeals: bool) -> discord.Embed:
         description=headline.format(guild=guild_name, minutes=case.duration_minutes),
         colour=discord.Colour.orange(),
     )
-    embed.add_field(name="Reason", value=(case.reason or "no reason given")[:1024],
+    # Plain words: the scores behind an automatic case are for moderators only.
+    embed.add_field(name="Reason", value=(member_reason(case) or "no reason given")[:1024],
                     inline=False)
     if case.excerpt:
         embed.add_field(name="Your message", value=quote(case.excerpt), inline=False)
