@@ -35,6 +35,8 @@ async def settle(cases: CaseService, guild_id: int, message_id: int,
     """Close or annotate the message's earlier cases; the case still to open, if any.
 
     Safe to run again after a locked database: closed items are not closed twice."""
+    if not await cases.for_message(guild_id, message_id):
+        return new  # most edits: nothing to retire, so no wait behind a moderator's click
     async with cases.decisions:
         earlier = await cases.for_message(guild_id, message_id)
         sanction = live_sanction(earlier)
