@@ -22,7 +22,7 @@ async def test_abusive_message_is_deleted_and_recorded(world: World) -> None:
     # The member got a DM with the case number, the reason and an Appeal button.
     [dm] = world.alice.user.dm_channel.history()
     assert dm.embeds[0].title == f"Case #{case.number}"
-    assert "insult" in dm.embeds[0].fields[0].value
+    assert "insulting another member" in dm.embeds[0].fields[0].value.lower()
     assert [c.label for row in dm.components for c in row.children] == ["Appeal"]
     kinds = [e.kind for e in await world.events(case)]
     assert kinds == ["opened", "member_notified", "applied"]
