@@ -143,12 +143,12 @@ class Trainer:
             ce = F.cross_entropy(out.hx3_logits, hx3.clamp(min=0), reduction="none")
             aux = (ce * (hx3 >= 0)).sum() / (hx3 >= 0).sum()
             loss = loss + 0.5 * aux
-            parts["hx3"] = float(aux)
+            parts["hx3"] = float(aux.detach())
         if s.teacher is not None and self.cfg.distill_weight > 0:
             teacher = torch.from_numpy(s.teacher[rows]).to(dev)
             distill = (1.0 - (out.embedding * teacher).sum(-1)).mean()
             loss = loss + self.cfg.distill_weight * distill
-            parts["distill"] = float(distill)
+            parts["distill"] = float(distill.detach())
         return loss, parts
 
     def _pair_loss(self, rows: np.ndarray) -> tuple[torch.Tensor, dict[str, float]]:
@@ -165,7 +165,7 @@ class Trainer:
         if bool(has.any()):
             ce = F.cross_entropy(out.stance_logits, stance.clamp(min=0), reduction="none")
             st = (ce * w * has).sum() / has.sum()
-            loss, parts["stance"] = loss + st, float(st)
+            loss, parts["stance"] = loss + st, float(st.detach())
         tox = torch.from_numpy(p.tox[rows]).float().to(dev)
         known = ~torch.isnan(tox)
         if bool(known.any()):
@@ -177,7 +177,7 @@ class Trainer:
             logit = base + out.toxicity_delta[known]
             bce = F.binary_cross_entropy_with_logits(logit, tox[known], reduction="none")
             ctx = (bce * w[known]).mean()
-            loss, parts["context"] = loss + ctx, float(ctx)
+            loss, parts["context"] = loss + ctx, float(ctx.detach())
         return loss, parts
 
     def _resume(self, opt, sched) -> int:
