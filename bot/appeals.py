@@ -51,6 +51,11 @@ class AppealService:
         text = text.strip()
         if len(text) < settings.min_length:
             raise AppealError(f"please explain in at least {settings.min_length} characters")
+        denied = sum(a.status is AppealStatus.DENIED
+                     for a in await self._appeals.for_case(case.id))
+        if denied > settings.after_denial:
+            raise AppealError(f"case #{case.number} was already reviewed on appeal; "
+                              "its decision is final")
         now = self.cases.clock()
         recent = await self._appeals.count_since(member_id, now - timedelta(days=1))
         if recent >= settings.per_day:

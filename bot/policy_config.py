@@ -131,6 +131,8 @@ class Appeals(Strict):
     #: A member may file at most this many appeals per day.
     per_day: int = Field(default=3, ge=1, le=100)
     min_length: int = Field(default=20, ge=1, le=1000)
+    #: Times a case may be appealed again after a denial (0: a denial is final).
+    after_denial: int = Field(default=1, ge=0, le=10)
 
 
 class ModelSpec(Strict):

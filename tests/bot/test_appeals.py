@@ -107,3 +107,29 @@ async def test_closed_dms_on_decision_recorded(
     events = await db.cases.events(decision.case.id)
     assert events[-1].kind == "decision_dm_failed"
     assert events[-1].detail["code"] == 50007
+
+
+async def test_a_denied_case_may_be_appealed_again_only_as_often_as_configured(
+    service: AppealService, default_policy: Policy
+) -> None:
+    assert default_policy.appeals.after_denial == 1
+    number = await banned(service)
+    for _ in range(2):  # the first appeal and the one re-appeal allowed after its denial
+        appeal = await service.file(1, number, 5, REASON)
+        await service.decide(appeal.id, 99, grant=False)
+    with pytest.raises(AppealError, match="decision is final"):
+        await service.file(1, number, 5, REASON)
+
+
+async def test_after_denial_zero_makes_the_first_denial_final(
+    db: Database, executor: RecordingExecutor, clock: FrozenClock, default_policy: Policy
+) -> None:
+    appeals = default_policy.appeals.model_copy(update={"after_denial": 0})
+    policy = default_policy.model_copy(update={"appeals": appeals})
+    service = AppealService(CaseService(db.cases, executor, clock=clock), db.appeals,
+                            lambda: policy)
+    number = await banned(service)
+    appeal = await service.file(1, number, 5, REASON)
+    await service.decide(appeal.id, 99, grant=False)
+    with pytest.raises(AppealError, match="decision is final"):
+        await service.file(1, number, 5, REASON)
