@@ -1,4 +1,4 @@
-"""``python -m bot`` — replay, score, calibrate, forget and run."""
+"""``python -m bot`` — replay, score, calibrate, forget, purge and run."""
 
 from __future__ import annotations
 
@@ -39,6 +39,12 @@ def _parser() -> argparse.ArgumentParser:
     forget.add_argument("--guild", type=int, required=True, help="server id")
     forget.add_argument("--user", type=int, required=True, help="the member's user id")
 
+    purge = sub.add_parser("purge", help="redact stored message text older than the retention")
+    purge.add_argument("--db", type=Path, default=None, help="the bot's SQLite file")
+    purge.add_argument("--config", type=Path, default=None, help="policy YAML (its retention)")
+    purge.add_argument("--days", type=int, default=None,
+                       help="keep this many days (default: retention.message_text_days)")
+
     sub.add_parser("run", help="connect to Discord (token from VIGIL_TOKEN)")
     return parser
 
@@ -59,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
             return _calibrate(args, settings)
         if args.command == "forget":
             return _forget(args, settings)
+        if args.command == "purge":
+            return _purge(args, settings)
         if args.command == "run":
             from bot.discord.app import run_bot
 
@@ -156,4 +164,38 @@ def _forget(args: argparse.Namespace, settings: Settings) -> int:
         print(f"  {label:<30} {count}")
     print("case numbers, actions, moderators and outcomes are kept; "
           f"logged as erasure #{erasure.id}")
+    return 0
+
+
+def _purge(args: argparse.Namespace, settings: Settings) -> int:
+    """Redact message text older than the retention (no Discord needed); print the counts."""
+    from bot.policy_config import load_policy
+    from bot.retention import count_lines, purge_old_text
+    from bot.storage import open_database
+    from bot.storage.retention import PurgeCounts
+
+    db_path = args.db or settings.db_path
+    if not Path(db_path).is_file():
+        print(f"no such database: {db_path}", file=sys.stderr)
+        return 2
+    days = args.days
+    if days is None:
+        policy = load_policy(args.config or settings.config_path or DEFAULT_CONFIG)
+        days = policy.retention.message_text_days
+    if not 1 <= days <= 3650:
+        print("--days must be between 1 and 3650", file=sys.stderr)
+        return 2
+
+    async def purge() -> PurgeCounts:
+        db = await open_database(db_path)
+        try:
+            return await purge_old_text(db.retention, days)
+        finally:
+            await db.close()
+
+    counts = asyncio.run(purge())
+    print(f"purged message text older than {days} days ({db_path})")
+    for label, count in count_lines(counts):
+        print(f"  {label:<30} {count}")
+    print("case numbers, labels, scores, actions, statuses and timestamps are kept")
     return 0

@@ -135,6 +135,11 @@ class Appeals(Strict):
     after_denial: int = Field(default=1, ge=0, le=10)
 
 
+class Retention(Strict):
+    #: Days stored message text (case excerpts, appeals, campaign samples) is kept.
+    message_text_days: int = Field(default=30, ge=1, le=3650)
+
+
 class ModelSpec(Strict):
     """Which scorer to load: the shipped default, or a local Hugging Face checkpoint."""
 
@@ -174,6 +179,7 @@ class PolicyBase(Strict):
     campaigns: Campaigns = Campaigns()
     discord: Channels = Channels()
     appeals: Appeals = Appeals()
+    retention: Retention = Retention()
     model: ModelSpec = ModelSpec()
     version: str = Field(default="", exclude=True)
 

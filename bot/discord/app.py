@@ -23,6 +23,7 @@ from bot.discord.buttons import say
 from bot.discord.executor import DiscordExecutor
 from bot.discord.views import AppealButton
 from bot.policy_config import PolicyConfigError, PolicyHolder
+from bot.retention import purge_daily
 from bot.services import Services, build_services
 from bot.settings import Settings
 from bot.storage.records import Case
@@ -90,6 +91,7 @@ class VigilBot(commands.Bot):
         self.version = vigil_version()
         self.reconciled: list[Case] = []
         self._reconcile_task: asyncio.Task[None] | None = None
+        self._purge_task: asyncio.Task[None] | None = None
         executor.attach(self)
         events.bot = self
         self.tree.on_error = self.on_app_command_error  # type: ignore[method-assign]
@@ -101,6 +103,12 @@ class VigilBot(commands.Bot):
             await self.load_extension(extension)
         # Cases recorded PENDING before a crash are finished once the guild cache is in.
         self._reconcile_task = asyncio.create_task(self._reconcile_when_ready())
+        # Stored message text older than the retention is purged now and daily.
+        self._purge_task = asyncio.create_task(purge_daily(
+            self.services.db.retention,
+            lambda: self.services.policy.current.retention.message_text_days,
+            clock=self.services.privacy.clock,
+        ))
         await self.sync_commands()
 
     async def _reconcile_when_ready(self) -> None:
@@ -141,6 +149,8 @@ class VigilBot(commands.Bot):
     async def close(self) -> None:
         if self._reconcile_task is not None and not self._reconcile_task.done():
             self._reconcile_task.cancel()
+        if self._purge_task is not None and not self._purge_task.done():
+            self._purge_task.cancel()
         await super().close()
 
 

@@ -40,6 +40,7 @@ class Database:
         from bot.storage.campaigns import CampaignRepository
         from bot.storage.cases import CaseRepository
         from bot.storage.erasure import ErasureRepository
+        from bot.storage.retention import RetentionRepository
         from bot.storage.scores import ScoreRepository
         from bot.storage.skipped import SkippedRepository
 
@@ -51,6 +52,7 @@ class Database:
         self.campaigns = CampaignRepository(conn, self.writer)
         self.erasures = ErasureRepository(conn, self.writer)
         self.skipped = SkippedRepository(conn, self.writer)
+        self.retention = RetentionRepository(conn, self.writer)
 
     async def schema_version(self) -> int:
         async with self.conn.execute("PRAGMA user_version") as cursor:

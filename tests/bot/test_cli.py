@@ -138,3 +138,46 @@ def test_forget_needs_an_existing_database_and_both_ids(tmp_path: Path) -> None:
     incomplete = run("forget", "--db", str(tmp_path / "none.db"), "--guild", "1")
     assert incomplete.returncode == 2
     assert "--user" in incomplete.stderr
+
+
+async def test_purge_redacts_old_text_and_prints_the_counts(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.storage import open_database
+    from bot.storage.records import ERASED, CaseStatus, NewCase
+
+    path = tmp_path / "bot.db"
+    db = await open_database(path)
+    now = datetime.now(UTC)
+    old = await db.cases.create(NewCase(1, 3, "warn", "rude", CaseStatus.APPLIED,
+                                        excerpt="old words"), now - timedelta(days=40))
+    await db.appeals.create(old.id, 3, "an old appeal statement", now - timedelta(days=40))
+    await db.cases.create(NewCase(1, 4, "warn", "rude", CaseStatus.APPLIED,
+                                  excerpt="recent words"), now - timedelta(days=1))
+    await db.close()
+
+    result = run("purge", "--db", str(path))
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"purged message text older than 30 days ({path})"
+    assert lines[1].split() == ["case", "excerpts", "redacted", "1"]
+    assert lines[2].split() == ["appeal", "statements", "redacted", "1"]
+    assert lines[3].split() == ["campaign", "records", "redacted", "0"]
+    with sqlite3.connect(path) as conn:
+        excerpts = conn.execute("SELECT excerpt, reason FROM cases ORDER BY number").fetchall()
+    assert excerpts == [(ERASED, "rude"), ("recent words", "rude")]
+
+    again = run("purge", "--db", str(path), "--days", "0")
+    assert again.returncode == 2
+    assert "--days" in again.stderr
+    shorter = run("purge", "--db", str(path), "--days", "1")
+    assert shorter.returncode == 0, shorter.stderr
+    assert shorter.stdout.splitlines()[1].split()[-1] == "1"  # the recent case's turn
+
+
+def test_purge_needs_an_existing_database(tmp_path: Path) -> None:
+    missing = run("purge", "--db", str(tmp_path / "none.db"))
+    assert missing.returncode == 2
+    assert "no such database" in missing.stderr
+    assert not (tmp_path / "none.db").exists()
