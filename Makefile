@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 
 .PHONY: demo test lint bench-campaigns clean
 
@@ -11,8 +12,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# The CPU build first, from PyTorch's CPU wheel index (2.13.0+cpu outranks PyPI's CUDA
 	# 2.13.0): a plain torch requirement would pull several GB of CUDA libraries.
-	$(BIN)/python -m pip install --quiet torch==2.13.0 \
-		--extra-index-url https://download.pytorch.org/whl/cpu
+	$(BIN)/python -m pip install --quiet --extra-index-url $(TORCH_CPU_INDEX) torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
