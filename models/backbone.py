@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -85,22 +85,19 @@ class BaseEmbedder:
         progress: bool = False,
     ) -> np.ndarray:
         """(n, 384) float32 unit vectors in input order; batches sorted by length."""
-        texts = [t if t.strip() else "[empty]" for t in texts]
-        order = np.argsort([len(t) for t in texts], kind="stable")
+        from models.batches import collate, length_batches, tokenize_messages
+        from models.network import masked_mean
+
         out = np.zeros((len(texts), 384), dtype=np.float32)
-        starts = range(0, len(texts), batch_size)
+        ids = tokenize_messages(self.tokenizer, texts, max_tokens)
+        batches: Iterable[np.ndarray] = length_batches([len(r) for r in ids], batch_size)
         if progress:
             from tqdm import tqdm
 
-            starts = tqdm(starts, desc="teacher embeddings", unit="batch")
-        for s in starts:
-            idx = order[s : s + batch_size]
-            enc = self.tokenizer(
-                [texts[i] for i in idx], padding=True, truncation=True,
-                max_length=max_tokens, return_tensors="pt",
-            ).to(self.device)
-            states = self.model(**enc).last_hidden_state
-            mask = enc["attention_mask"].unsqueeze(-1).to(states.dtype)
-            pooled = (states * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-            out[idx] = torch.nn.functional.normalize(pooled, dim=-1).float().cpu().numpy()
+            batches = tqdm(batches, desc="teacher embeddings", unit="batch")
+        for rows in batches:
+            batch = collate([ids[i] for i in rows], device=self.device)
+            states = self.model(**batch).last_hidden_state
+            pooled = masked_mean(states, batch["attention_mask"])
+            out[rows] = torch.nn.functional.normalize(pooled, dim=-1).float().cpu().numpy()
         return out
