@@ -27,8 +27,9 @@ def _parser() -> argparse.ArgumentParser:
     replay.add_argument("--quiet", action="store_true", help="no progress bar")
 
     score = sub.add_parser("score", help="score JSON lines from stdin")
-    score.add_argument("--config", type=Path, default=None,
-                       help="policy YAML (only its model section is used)")
+    score.add_argument("--config", "--policy", dest="config", type=Path, default=None,
+                       help="policy YAML: its model scores, its rules decide (each line's "
+                            "rules and decision)")
 
     calibrate = sub.add_parser("calibrate", help="threshold advice from review decisions")
     calibrate.add_argument("--db", type=Path, default=None, help="the bot's SQLite file")
@@ -109,9 +110,10 @@ def _score(args: argparse.Namespace, settings: Settings) -> int:
     from bot.policy_config import load_policy
     from bot.scoring import load_scorer
     from bot.tools.score_cli import score_stream
+    from bot.tools.score_explain import Explainer
 
     policy = load_policy(args.config or settings.config_path or DEFAULT_CONFIG)
-    return score_stream(sys.stdin, sys.stdout, load_scorer(policy.model))
+    return score_stream(sys.stdin, sys.stdout, load_scorer(policy.model), Explainer(policy))
 
 
 def _calibrate(args: argparse.Namespace, settings: Settings) -> int:

@@ -1,8 +1,14 @@
 """``python -m bot score``: JSON lines in, one JSON line of scores out per input line.
 
-Input ``{"text", "parent"?, "target"?}``; output ``{"scores": {label: p}}`` plus
-``"stance": {"agree", "disagree", "neutral"}`` when a parent or target is given (toward the
-target when both are). Evaluation scripts depend on this shape: keep it stable.
+Input ``{"text", "parent"?, "target"?}`` (or ``"targets": [...]``); output
+``{"scores": {label: p}}`` plus ``"stance": {"agree", "disagree", "neutral"}`` when a parent
+or target is given (toward the parent, or toward the target when no parent is given).
+Evaluation scripts depend on this shape: keep it stable, extend it only.
+
+With an :class:`~bot.tools.score_explain.Explainer` (the command always has one: the
+policy of ``--policy``, default the default policy) each line also gets ``rules`` (each
+rule that fired with its reasons) and ``decision`` (``action``, ``band``, ``reasons``);
+lines with targets get ``claims: {target text: stance}``.
 
 Every input line gets exactly one output line, in order: a blank, malformed or unscorable
 line gets ``{"error": "..."}``. Input is read as bytes and decoded as UTF-8 with
@@ -14,10 +20,12 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import IO, TextIO
 
 from bot.normalize import normalize
+from bot.tools.score_explain import Explainer, explain
 from bot.tools.transcript import clean_text
 from models.api import Scorer, ScoreRequest, ScoreResult
 
@@ -26,6 +34,18 @@ log = logging.getLogger(__name__)
 BATCH = 64
 #: Characters per field; the models read the first few hundred tokens anyway.
 MAX_TEXT = 100_000
+#: Targets per line (each costs one pair pass).
+MAX_TARGETS = 16
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    request: ScoreRequest
+    #: What was sent, before normalisation (the rules read it as a message would be read).
+    text: str
+    parent: str | None
+    #: The targets as given: they name the ``claims`` entries.
+    targets: tuple[str, ...]
 
 
 def input_lines(stream: IO[str] | IO[bytes]) -> Iterator[str]:
@@ -35,7 +55,7 @@ def input_lines(stream: IO[str] | IO[bytes]) -> Iterator[str]:
         yield line.decode("utf-8", "replace") if isinstance(line, bytes) else line
 
 
-def _parse(line: str) -> ScoreRequest | str:
+def _parse(line: str) -> _Line | str:
     if not line.strip():
         return "blank line"
     try:
@@ -51,13 +71,33 @@ def _parse(line: str) -> ScoreRequest | str:
         return '"parent" must be a string'
     if target is not None and not isinstance(target, str):
         return '"target" must be a string'
-    if any(len(v) > MAX_TEXT for v in (item["text"], parent or "", target or "")):
+    targets = _targets(item.get("targets"), target)
+    if isinstance(targets, str):
+        return targets
+    if any(len(v) > MAX_TEXT for v in (item["text"], parent or "", *targets)):
         return f"a field is longer than {MAX_TEXT} characters"
-    return ScoreRequest(
-        _normal(item["text"]),
-        parent=_normal(parent) if parent else None,
-        targets=(_normal(target),) if target else (),
+    text = clean_text(item["text"])
+    return _Line(
+        ScoreRequest(
+            _normal(text),
+            parent=_normal(parent) if parent else None,
+            targets=tuple(_normal(t) for t in targets),
+        ),
+        text=text,
+        parent=clean_text(parent) if parent else None,
+        targets=tuple(clean_text(t) for t in targets),
     )
+
+
+def _targets(many: object, one: str | None) -> tuple[str, ...] | str:
+    """``target`` first, then ``targets``; empty strings dropped, duplicates once."""
+    if many is not None and (
+            not isinstance(many, list) or not all(isinstance(t, str) for t in many)):
+        return '"targets" must be a list of strings'
+    found = tuple(dict.fromkeys(t for t in (one, *(many or ())) if t))
+    if len(found) > MAX_TARGETS:
+        return f"at most {MAX_TARGETS} targets"
+    return found
 
 
 def _normal(text: str) -> str:
@@ -94,28 +134,63 @@ def _chunks(lines: Iterable[str]) -> Iterator[list[str]]:
         yield chunk
 
 
-def score_lines(lines: Iterable[str], scorer: Scorer) -> Iterator[dict[str, object]]:
+def score_lines(
+    lines: Iterable[str], scorer: Scorer, explainer: Explainer | None = None
+) -> Iterator[dict[str, object]]:
     for chunk in _chunks(lines):
         parsed = [_parse(line) for line in chunk]
-        requests = [p for p in parsed if isinstance(p, ScoreRequest)]
+        requests: list[ScoreRequest] = []
+        for item in parsed:
+            if isinstance(item, _Line):
+                requests.append(item.request)
+                # Counter-speech protection reads how hostile the parent itself is.
+                if explainer is not None and item.request.parent:
+                    requests.append(ScoreRequest(item.request.parent))
         results = iter(_score(scorer, requests))
         for item in parsed:
-            result = item if isinstance(item, str) else next(results)
+            if isinstance(item, str):
+                yield {"error": item}
+                continue
+            result = next(results)
+            parent_result = (next(results) if explainer is not None and item.request.parent
+                             else None)
             if isinstance(result, str):
                 yield {"error": result}
                 continue
-            out: dict[str, object] = {
-                "scores": {k: round(float(v), 6) for k, v in result.scores.items()}
-            }
-            stance = result.target_stances[0] if result.target_stances else result.parent_stance
-            if stance is not None:
-                out["stance"] = {k: round(float(v), 6) for k, v in stance.items()}
-            yield out
+            yield _record(item, result, parent_result, explainer)
 
 
-def score_stream(lines: IO[str] | IO[bytes], out: TextIO, scorer: Scorer) -> int:
+def _record(
+    line: _Line, result: ScoreResult, parent: ScoreResult | str | None,
+    explainer: Explainer | None,
+) -> dict[str, object]:
+    out: dict[str, object] = {"scores": _rounded(result.scores)}
+    stance = result.parent_stance
+    if stance is None and result.target_stances:
+        stance = result.target_stances[0]
+    if stance is not None:
+        out["stance"] = _rounded(stance)
+    if line.targets and result.target_stances:
+        out["claims"] = {text: _rounded(s)
+                         for text, s in zip(line.targets, result.target_stances, strict=False)}
+    if explainer is not None:
+        parent_scores = dict(parent.scores) if isinstance(parent, ScoreResult) else None
+        verdict = explainer.verdict(
+            line.text, dict(result.scores), parent=line.parent, parent_scores=parent_scores,
+            parent_stance=result.parent_stance)
+        out.update(explain(verdict))
+    return out
+
+
+def _rounded(values: Mapping[str, float]) -> dict[str, float]:
+    return {k: round(float(v), 6) for k, v in values.items()}
+
+
+def score_stream(
+    lines: IO[str] | IO[bytes], out: TextIO, scorer: Scorer, explainer: Explainer | None = None
+) -> int:
     failures = 0
-    for record in score_lines(input_lines(lines), scorer):
+    for record in score_lines(input_lines(lines), scorer, explainer):
         failures += "error" in record
         out.write(json.dumps(record) + "\n")
         out.flush()

@@ -47,6 +47,28 @@ def test_score_prints_one_line_per_input_with_the_contract_shape() -> None:
 
 
 @pytest.mark.slow
+def test_score_explains_with_the_rules_that_fired_and_the_default_policys_decision() -> None:
+    lines = [
+        {"text": "I will find where you live and hurt you"},
+        {"text": "FREE NITRO, claim it before it expires: https://dlscord-gift.com/claim"},
+        {"text": "No, that is simply false.", "parent": "Pineapple belongs on pizza.",
+         "target": "The earth is flat."},
+    ]
+    result = run("score", stdin="\n".join(json.dumps(x) for x in lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    threat, scam, both = (json.loads(line) for line in result.stdout.splitlines())
+    threat_rule = next(r for r in threat["rules"] if r["rule"] == "threats")
+    assert "I will find where you live" in threat_rule["reasons"][0]
+    assert threat["decision"]["band"] in {"review", "act"}
+    scam_rule = next(r for r in scam["rules"] if r["rule"] == "scam_links")
+    assert "dlscord-gift.com" in scam_rule["reasons"][0]
+    assert scam["decision"]["action"] == "delete"
+    assert set(both["stance"]) == {"agree", "disagree", "neutral"}
+    assert set(both["claims"]) == {"The earth is flat."}
+    assert both["claims"]["The earth is flat."]["disagree"] > 0.3
+
+
+@pytest.mark.slow
 def test_replay_of_the_bundled_example_writes_cases_and_reports(tmp_path: Path) -> None:
     db, report, page = tmp_path / "demo.db", tmp_path / "r.json", tmp_path / "r.html"
     result = run("replay", "examples/community-thread.jsonl", "--db", str(db),

@@ -6,10 +6,15 @@ import io
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bot.policy_config import Policy, load_policy
+from bot.settings import DEFAULT_CONFIG
 from bot.tools.score_cli import score_stream
+from bot.tools.score_explain import Explainer
 from models.api import LABELS, ScoreRequest, ScoreResult
 from tests.fakes import FakeScorer
 
@@ -113,4 +118,78 @@ def test_score_command_on_non_utf8_stdin(
         io.BytesIO(b'{"text": "\xe9 idiot"}\n\n'), encoding="ascii", errors="strict"))
     assert main(["score"]) == 0
     records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert [sorted(r) for r in records] == [["scores"], ["error"]]
+    # The command explains under the default policy: rules and decision join the scores.
+    assert [sorted(r) for r in records] == [["decision", "rules", "scores"], ["error"]]
+
+
+def explained(lines: list[dict[str, object]], policy: Policy | None = None,
+              ) -> list[dict[str, Any]]:
+    out = io.StringIO()
+    explainer = Explainer(policy or load_policy(DEFAULT_CONFIG))
+    source = io.StringIO("\n".join(json.dumps(line) for line in lines) + "\n")
+    assert score_stream(source, out, FakeScorer(), explainer) == 0
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def test_threat_wording_shows_the_rule_and_its_reason_at_a_low_threat_score() -> None:
+    (record,) = explained([{"text": "I will find where you live and hurt you"}])
+    assert record["scores"]["threat"] < 0.1  # the keyword scorer sees no threat word
+    assert [r["rule"] for r in record["rules"]] == ["threats"]
+    (hit,) = record["rules"]
+    assert hit["labels"] == ["threat"]
+    assert "I will find where you live" in hit["reasons"][0]
+    assert record["decision"] == {"action": "review", "band": "review",
+                                  "reasons": hit["reasons"]}
+
+
+def test_a_scam_link_and_a_score_band_both_fire_and_the_decision_takes_the_worst() -> None:
+    (record,) = explained([{"text": "FREE NITRO https://dlscord-gift.com/claim"}])
+    fired = {r["rule"]: r for r in record["rules"]}
+    assert set(fired) == {"bands", "scam_links"}
+    assert "dlscord-gift.com" in fired["scam_links"]["reasons"][0]
+    assert fired["bands"]["reasons"] == ["spam 0.70 >= review 0.50"]
+    assert record["decision"]["action"] == "delete"
+    assert record["decision"]["band"] == "act"
+
+
+def test_a_harmless_line_fires_nothing() -> None:
+    (record,) = explained([{"text": "thanks for the help"}])
+    assert record["rules"] == []
+    assert record["decision"] == {"action": "none", "band": "none", "reasons": []}
+
+
+def test_the_policy_given_decides(tmp_path: Path) -> None:
+    path = tmp_path / "policy.yaml"
+    path.write_text("threats: {enabled: false}\n"
+                    "labels:\n  insult: {review: 0.2, act: 0.99, action: kick}\n")
+    lines = [{"text": "I will find where you live and hurt you"}, {"text": "you idiot"}]
+    threat, insult = explained(lines, load_policy(path))
+    assert threat["rules"] == []
+    # Only the labels the file names have bands: insult 0.93 is under its act line 0.99.
+    assert insult["decision"] == {"action": "review", "band": "review",
+                                  "reasons": ["insult 0.93 >= review 0.20"]}
+
+
+def test_parent_and_target_stance_and_named_claims() -> None:
+    parent_and_target, target_only, targets = explained([
+        {"text": "no, wrong", "parent": "the launch was great", "target": "the earth is flat"},
+        {"text": "yes exactly", "target": "the earth is flat"},
+        {"text": "no", "targets": ["claim one", "claim two"], "target": "claim zero"},
+    ])
+    # stance: toward the parent when given, else toward the (first) target
+    assert parent_and_target["stance"]["disagree"] > 0.5
+    assert parent_and_target["claims"] == {"the earth is flat": parent_and_target["stance"]}
+    assert target_only["stance"]["agree"] > 0.5
+    assert set(target_only["claims"]) == {"the earth is flat"}
+    assert list(targets["claims"]) == ["claim zero", "claim one", "claim two"]
+
+
+def test_counter_speech_toward_an_abusive_parent_is_named_in_the_decision() -> None:
+    (record,) = explained([{"text": "no, stop that", "parent": "you idiot"}])
+    assert "counter-speech" in record["decision"]["reasons"][0]
+
+
+def test_bad_targets_are_an_error_line() -> None:
+    records = explained([{"text": "x", "targets": "not a list"},
+                         {"text": "x", "targets": [f"t{i}" for i in range(40)]}])
+    assert [sorted(r) for r in records] == [["error"], ["error"]]
