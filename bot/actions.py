@@ -34,8 +34,13 @@ class ActionExecutor(Protocol):
         """Tell the member about the case (DM with reason and an appeal button)."""
         ...
 
-    async def apply(self, case: Case) -> ActionOutcome:
-        """Carry out the case's action; must tolerate being called again after a crash."""
+    async def apply(self, case: Case, *, told: bool = False,
+                    resumed: bool = False) -> ActionOutcome:
+        """Carry out the case's action.
+
+        ``told``: the member was notified of it (a failure then owes them a correction).
+        ``resumed``: an earlier run may have carried it out before it stopped; check the
+        member's state first (already banned, timed out, gone) and do not act twice."""
         ...
 
     async def reverse(self, case: Case) -> ActionOutcome:
@@ -53,7 +58,8 @@ class OfflineExecutor:
     async def notify(self, case: Case) -> ActionOutcome:
         return ActionOutcome.failure("offline: no Discord connection")
 
-    async def apply(self, case: Case) -> ActionOutcome:
+    async def apply(self, case: Case, *, told: bool = False,
+                    resumed: bool = False) -> ActionOutcome:
         return ActionOutcome.failure("offline: no Discord connection")
 
     async def reverse(self, case: Case) -> ActionOutcome:

@@ -27,6 +27,12 @@ from bot.storage.writer import StorageBusyError
 
 log = logging.getLogger(__name__)
 
+#: Events after which a case is carried out afresh: its steps are counted from there.
+_STARTS = frozenset({"opened", "escalated"})
+#: Sanctions too heavy to carry out long after the fact without a moderator's look.
+_REVIEW_WHEN_STALE = frozenset({"ban", "kick"})
+_NOTIFY_STEPS = frozenset({"notify_started", "member_notified", "notify_failed"})
+
 EventSink = Callable[[str, Case], Awaitable[None] | None]
 #: Keeps a write for later (``Backlog.hold``): the record of an action already carried out.
 HoldWrite = Callable[[Callable[[], Awaitable[object]]], None]
@@ -45,12 +51,18 @@ class CaseService:
         clock: Clock = utcnow,
         on_event: EventSink | None = None,
         hold: HoldWrite | None = None,
+        may_act: Callable[[], bool] | None = None,
     ) -> None:
         self._repo = repository
         self.executor = executor
         self.clock = clock
         self._on_event = on_event
         self._hold = hold
+        #: False while another process holds the single-instance lease: nothing is acted on.
+        self.may_act = may_act or (lambda: True)
+        #: Cases :meth:`record` found already recorded (a retry, another process): this
+        #: process does not announce or carry them out again; reconcile finishes them.
+        self._recorded_before: set[int] = set()
         #: Held by whatever decides an OPEN case (a review click, an edit re-scoring the
         #: message), so two of them never both act on one case.
         self.decisions = asyncio.Lock()
@@ -86,34 +98,72 @@ class CaseService:
         """Only write the case (one transaction); :meth:`start` announces and carries it out.
 
         The pipeline takes the two steps apart so that a retry after a locked database
-        never records the case twice."""
-        return await self._repo.create(new, at or self.clock())
+        never records the case twice. The same decision on the same message is one case:
+        recording it again returns the case already there."""
+        case, created = await self._repo.create_once(new, at or self.clock())
+        if not created:
+            log.info("case #%d already records this decision on message %s", case.number,
+                     new.message_id)
+            self._recorded_before.add(case.id)
+        return case
 
     async def start(self, case: Case) -> Case:
         """Announce a recorded case; carry it out when its status is PENDING."""
+        if case.id in self._recorded_before:
+            self._recorded_before.discard(case.id)
+            return case
         await self._emit("case_opened", case)
         if case.status is CaseStatus.PENDING:
             case = await self.carry_out(case)
         return case
 
-    async def carry_out(self, case: Case, *, event: str = "") -> Case:
-        """Notify the member, act, and record the outcome. Safe to call on retry.
+    async def carry_out(self, case: Case, *, event: str = "", resumed: bool = False) -> Case:
+        """Notify the member, act, and record the outcome, each step exactly once.
 
+        Before each step its start is recorded (``notify_started``, ``apply_started``), so
+        a run resumed after a crash (``resumed``) knows how far the last one got: a DM
+        that may have gone out is never sent again, and an action that may have run is
+        checked against Discord's state before it is tried (the executor's ``resumed``).
         What was done is recorded even when the database is locked at that moment: the
         write is held (``hold``) and made when the lock clears, in order."""
+        done = await self._steps_done(case) if resumed else set()
         held = False
-        if action_spec(case.action).notifies:
+        told = "member_notified" in done
+        if action_spec(case.action).notifies and not done & _NOTIFY_STEPS:
+            if not self.may_act():
+                return self._not_acting(case)
+            case, held = await self._record_outcome(case, "notify_started", held, detail={})
             notified = await self.executor.notify(case)
+            told = notified.ok
             case, held = await self._record_outcome(
                 case, "member_notified" if notified.ok else "notify_failed", held,
                 detail=_outcome_detail(notified),
             )
-        outcome = await self.executor.apply(case)
+        elif "notify_started" in done and not done & {"member_notified", "notify_failed"}:
+            # Stopped between starting the DM and recording it: it may have gone out.
+            case, held = await self._record_outcome(
+                case, "notify_unknown", held, detail={"resent": False})
+        if not self.may_act():
+            return self._not_acting(case)
+        case, held = await self._record_outcome(case, "apply_started", held, detail={})
+        outcome = await self.executor.apply(
+            case, told=told, resumed=resumed and "apply_started" in done)
         status = CaseStatus.APPLIED if outcome.ok else CaseStatus.FAILED
         case, _ = await self._record_outcome(
             case, event or status.value, held, detail=_outcome_detail(outcome),
             status=status, last_error=outcome.error,
         )
+        return case
+
+    async def _steps_done(self, case: Case) -> set[str]:
+        """The steps recorded since the case was last set going (opened or escalated)."""
+        kinds: list[str] = []
+        for entry in await self._repo.events(case.id):
+            kinds = [] if entry.kind in _STARTS else [*kinds, entry.kind]
+        return set(kinds)
+
+    def _not_acting(self, case: Case) -> Case:
+        log.warning("case #%d left pending: this process does not hold the lease", case.number)
         return case
 
     async def _record_outcome(
@@ -226,11 +276,19 @@ class CaseService:
         since = (at or self.clock()) - window
         return await self._repo.count_strikes(guild_id, member_id, since)
 
-    async def reconcile(self) -> list[Case]:
-        """At start: finish cases recorded as PENDING before a crash or restart."""
+    async def reconcile(
+        self, *, review_after: Callable[[int], timedelta | None] | None = None
+    ) -> list[Case]:
+        """At start: finish cases recorded as PENDING before a crash or restart.
+
+        Each resumes from its last recorded step (:meth:`carry_out` with ``resumed``). A
+        ban or kick pending for longer than ``review_after(guild_id)`` is not carried out
+        days late without a look: it goes to the review queue instead."""
         done = []
         now = self.clock()
         for case in await self._repo.with_status(CaseStatus.PENDING):
+            if not self.may_act():
+                break
             # A timeout runs from when it was decided (updated_at), as the executor applies it.
             ends = case.updated_at + timedelta(minutes=case.duration_minutes or 0)
             if case.action == "timeout" and ends <= now:
@@ -239,9 +297,28 @@ class CaseService:
                     status=CaseStatus.CLOSED,
                 ))
                 continue
+            limit = review_after(case.guild_id) if review_after else None
+            if case.action in _REVIEW_WHEN_STALE and limit is not None \
+                    and now - case.updated_at > limit:
+                done.append(await self._to_review(case, now - case.updated_at))
+                continue
             log.info("reconciling pending case #%d (%s)", case.number, case.action)
-            done.append(await self.carry_out(case, event="reconciled"))
+            done.append(await self.carry_out(case, event="reconciled", resumed=True))
         return done
+
+    async def _to_review(self, case: Case, age: timedelta) -> Case:
+        hours = age.total_seconds() / 3600
+        log.warning("case #%d: a %s pending for %.1f h goes to review instead", case.number,
+                    case.action, hours)
+        case = await self._repo.update(
+            case.id, self.clock(), "held_for_review",
+            detail={"was": case.action, "pending_hours": round(hours, 1)},
+            status=CaseStatus.OPEN, action=ActionKind.REVIEW.value, duration_minutes=None,
+            reason=f"{case.reason} (a {case.action} not carried out for {hours:.0f} h: "
+                   "confirm it from the review queue)"[:1000],
+        )
+        await self._emit("case_opened", case)
+        return case
 
 
 def _outcome_detail(outcome: ActionOutcome) -> dict[str, object]:

@@ -89,7 +89,8 @@ class RecordingExecutor:
         self.calls.append(("notify", case.number))
         return self.fail.get("notify", ActionOutcome.success())
 
-    async def apply(self, case: Case) -> ActionOutcome:
+    async def apply(self, case: Case, *, told: bool = False,
+                    resumed: bool = False) -> ActionOutcome:
         self.calls.append((case.action, case.number))
         return self.fail.get(case.action, ActionOutcome.success())
 

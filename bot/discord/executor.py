@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import discord
 
@@ -53,22 +53,19 @@ log = logging.getLogger(__name__)
 
 CANNOT_DM = 50007
 UNKNOWN_GUILD = 10004
-#: Cases whose member was told and whose action has not run yet (bounded: a crash between
-#: the two leaves an entry behind).
-_TOLD_LIMIT = 10_000
 
 
 class DiscordExecutor:
     """Carries out cases through a connected discord.py client (attached after building)."""
 
-    def __init__(self, policy: Callable[[], Policy], *, retry: RetryPolicy | None = None,
+    def __init__(self, policy: Callable[[int], Policy], *, retry: RetryPolicy | None = None,
                  sleep: Sleep = asyncio.sleep) -> None:
+        #: A server's policy by its id (its appeals switch and quarantine role).
         self._policy = policy
         self._client: discord.Client | None = None
         self.retry = retry or RetryPolicy()
         #: How backoff waits; tests record the waits instead of sleeping.
         self.sleep = sleep
-        self._told: OrderedDict[int, None] = OrderedDict()
 
     def attach(self, client: discord.Client) -> None:
         self._client = client
@@ -95,7 +92,7 @@ class DiscordExecutor:
                      case.number, case.target_id, refusal.error)
             return trace.refused(refusal, dm_withheld=True)
         guild = self.client.get_guild(case.guild_id)
-        appeals = self._policy().appeals.enabled
+        appeals = self._policy(case.guild_id).appeals.enabled
         embed = notices.notice(case, guild.name if guild else "the server", appeals=appeals)
         view = discord.ui.View(timeout=None)
         if appeals:
@@ -106,21 +103,18 @@ class DiscordExecutor:
         except Exception as exc:
             log.info("could not DM member %s about case #%d: %s", case.target_id, case.number, exc)
             return trace.failure(exc, "dm")
-        self._told[case.id] = None
-        while len(self._told) > _TOLD_LIMIT:
-            self._told.popitem(last=False)
         return trace.success(dm=True)
 
-    async def apply(self, case: Case) -> ActionOutcome:
+    async def apply(self, case: Case, *, told: bool = False,
+                    resumed: bool = False) -> ActionOutcome:
         trace = self._trace()
         try:
-            outcome = await self._apply(trace, case)
+            found = await self._already_applied(trace, case) if resumed else None
+            outcome = found or await self._apply(trace, case)
         except Exception as exc:
             outcome = trace.failure(exc, case.action)
-        if case.id in self._told:
-            del self._told[case.id]
-            if not outcome.ok:
-                outcome = await self._correct(case, outcome)
+        if told and not outcome.ok:
+            outcome = await self._correct(case, outcome)
         self._announce(case, outcome)
         return outcome
 
@@ -143,6 +137,34 @@ class DiscordExecutor:
         return trace.success(dm=True)
 
     # ------------------------------------------------------------ actions
+
+    async def _already_applied(self, trace: Trace, case: Case) -> ActionOutcome | None:
+        """After a crash between starting an action and recording it: is it in place?
+
+        A success when Discord shows it done (so it is not done twice); None to act."""
+        guild = self.client.get_guild(case.guild_id)
+        if guild is None or case.action not in ("ban", "kick", "timeout", "quarantine"):
+            return None  # a delete finds the message gone by itself; a warn is its DM
+        if case.action == "ban":
+            try:
+                target = discord.Object(case.target_id)
+                await trace.call("fetch_ban", lambda: guild.fetch_ban(target),
+                                 passthrough=(discord.NotFound,))
+            except discord.NotFound:
+                return None
+            return trace.success(already_applied=True)
+        member = await self._member(trace, guild, case.target_id)
+        if member is None:
+            # Gone: kicked by the run that stopped (or left); nothing is left to act on.
+            return trace.success(already_applied=case.action == "kick", member_gone=True)
+        if case.action == "timeout":
+            until = member.timed_out_until
+            return trace.success(already_applied=True) if until and until > datetime.now(UTC) \
+                else None
+        if case.action == "quarantine":
+            role = self._quarantine_role(guild)
+            return trace.success(already_applied=True) if role and role in member.roles else None
+        return None
 
     async def _preflight(self, trace: Trace, case: Case) -> ActionOutcome | None:
         """What acting would be refused for, asked before the member is told of it."""
@@ -278,7 +300,7 @@ class DiscordExecutor:
         return await trace.call("fetch_channel", lambda: guild.fetch_channel(channel_id))
 
     def _quarantine_role(self, guild: discord.Guild) -> discord.Role | None:
-        role_id = self._policy().discord.quarantine_role
+        role_id = self._policy(guild.id).discord.quarantine_role
         return guild.get_role(role_id) if role_id else None
 
     def _announce(self, case: Case, outcome: ActionOutcome) -> None:

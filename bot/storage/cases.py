@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime
 from typing import Any
 
 import aiosqlite
 
-from bot.storage.records import Case, CaseEvent, CaseStatus, NewCase
+from bot.storage.records import Case, CaseEvent, CaseKind, CaseStatus, NewCase
 from bot.storage.writer import Writer
+
+
+def dedupe_key(new: NewCase) -> str | None:
+    """What makes two automatic cases on one message the same decision: the message, the
+    labels and rules that fired and the text judged. Not the action or the reason's
+    wording, which escalation changes when a second process sees the first one's strikes.
+    An edit changes the text, so the case its new wording opens is a different one."""
+    if new.kind is not CaseKind.MESSAGE or new.message_id is None or new.moderator_id:
+        return None
+    grounds = json.dumps([new.message_id, sorted(new.labels), new.excerpt], ensure_ascii=False)
+    return hashlib.sha256(grounds.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 class CaseRepository:
@@ -20,15 +32,31 @@ class CaseRepository:
 
     async def create(self, new: NewCase, at: datetime) -> Case:
         """Insert with the next per-guild number, and its 'opened' event, atomically."""
-        stamp = at.isoformat()
-        case_id = await self._writer.run(lambda conn: self._insert_case(conn, new, at, stamp))
-        case = await self.get(case_id)
-        assert case is not None
+        case, _ = await self.create_once(new, at)
         return case
 
+    async def create_once(self, new: NewCase, at: datetime) -> tuple[Case, bool]:
+        """Like :meth:`create`; when the same decision on the same message is already
+        recorded (:func:`dedupe_key`), that case instead. (case, whether it is new)."""
+        stamp = at.isoformat()
+        key = dedupe_key(new)
+        case_id, created = await self._writer.run(
+            lambda conn: self._insert_case(conn, new, at, stamp, key))
+        case = await self.get(case_id)
+        assert case is not None
+        return case, created
+
     async def _insert_case(
-        self, conn: aiosqlite.Connection, new: NewCase, at: datetime, stamp: str
-    ) -> int:
+        self, conn: aiosqlite.Connection, new: NewCase, at: datetime, stamp: str,
+        key: str | None,
+    ) -> tuple[int, bool]:
+        if key is not None:
+            async with conn.execute(
+                "SELECT id FROM cases WHERE guild_id = ? AND dedupe_key = ?", (new.guild_id, key)
+            ) as cursor:
+                found = await cursor.fetchone()
+            if found is not None:
+                return int(found[0]), False
         async with conn.execute(
             "SELECT COALESCE(MAX(number), 0) + 1 FROM cases WHERE guild_id = ?",
             (new.guild_id,),
@@ -39,22 +67,22 @@ class CaseRepository:
             """INSERT INTO cases (guild_id, number, kind, target_id, target_name,
                moderator_id, action, duration_minutes, reason, status, labels, scores,
                model_version, policy_version, channel_id, message_id, excerpt, jump_url,
-               strike, created_at, updated_at)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+               strike, created_at, updated_at, dedupe_key)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
             (
                 new.guild_id, number, new.kind.value, new.target_id, new.target_name,
                 new.moderator_id, new.action, new.duration_minutes, new.reason,
                 new.status.value, json.dumps(list(new.labels)),
                 json.dumps(new.scores, sort_keys=True), new.model_version,
                 new.policy_version, new.channel_id, new.message_id, new.excerpt,
-                new.jump_url, int(new.strike), stamp, stamp,
+                new.jump_url, int(new.strike), stamp, stamp, key,
             ),
         )
         case_id = cursor.lastrowid
         assert case_id is not None  # set by every successful INSERT
         await self._insert_event(conn, case_id, at, "opened", new.moderator_id,
                                  {"status": new.status.value, "action": new.action})
-        return case_id
+        return case_id, True
 
     async def update(
         self,

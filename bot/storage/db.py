@@ -40,6 +40,7 @@ class Database:
         from bot.storage.campaigns import CampaignRepository
         from bot.storage.cases import CaseRepository
         from bot.storage.erasure import ErasureRepository
+        from bot.storage.lease import LeaseRepository
         from bot.storage.retention import RetentionRepository
         from bot.storage.scores import ScoreRepository
         from bot.storage.skipped import SkippedRepository
@@ -53,6 +54,7 @@ class Database:
         self.erasures = ErasureRepository(conn, self.writer)
         self.skipped = SkippedRepository(conn, self.writer)
         self.retention = RetentionRepository(conn, self.writer)
+        self.leases = LeaseRepository(conn, self.writer)
 
     async def schema_version(self) -> int:
         async with self.conn.execute("PRAGMA user_version") as cursor:

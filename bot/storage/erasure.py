@@ -124,8 +124,10 @@ class ErasureRepository:
                 continue
             # updated_at stays: a pending timeout runs from it (CaseService.reconcile).
             assignments = ", ".join(f"{name} = ?" for name in sorted(fields))
-            await self._conn.execute(f"UPDATE cases SET {assignments} WHERE id = ?",
-                                     (*[ERASED] * len(fields), row["id"]))
+            # The dedupe key digests the text too: it goes with the text.
+            await self._conn.execute(
+                f"UPDATE cases SET {assignments}, dedupe_key = NULL WHERE id = ?",
+                (*[ERASED] * len(fields), row["id"]))
             touched.setdefault(row["id"], set()).update(fields)
             count += 1
         return count

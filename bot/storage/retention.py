@@ -50,7 +50,9 @@ class RetentionRepository:
                 case_ids = [row["id"] for row in await cursor.fetchall()]
             for case_id in case_ids:
                 # updated_at stays: a pending timeout runs from it (CaseService.reconcile).
-                await conn.execute("UPDATE cases SET excerpt = ? WHERE id = ?", (ERASED, case_id))
+                await conn.execute(  # the dedupe key digests the text: it goes too
+                    "UPDATE cases SET excerpt = ?, dedupe_key = NULL WHERE id = ?",
+                    (ERASED, case_id))
                 await conn.execute(
                     """INSERT INTO case_events (case_id, at, kind, actor_id, detail)
                        VALUES (?,?,?,?,?)""",

@@ -22,11 +22,12 @@ async def test_case_recorded_before_action_then_applied(
     seen_status: list[CaseStatus] = []
 
     class Spy(RecordingExecutor):
-        async def apply(self, case: Case) -> ActionOutcome:
+        async def apply(self, case: Case, *, told: bool = False,
+                        resumed: bool = False) -> ActionOutcome:
             stored = await db.cases.get(case.id)
             assert stored is not None
             seen_status.append(stored.status)
-            return await super().apply(case)
+            return await super().apply(case, told=told, resumed=resumed)
 
     spy = Spy()
     events: list[tuple[str, int]] = []
@@ -38,7 +39,7 @@ async def test_case_recorded_before_action_then_applied(
     assert spy.calls == [("notify", 1), ("ban", 1)]
     assert events == [("case_opened", 1)]
     kinds = [e.kind for e in await db.cases.events(case.id)]
-    assert kinds == ["opened", "member_notified", "applied"]
+    assert kinds == ["opened", "notify_started", "member_notified", "apply_started", "applied"]
 
 
 async def test_discord_failure_leaves_case_recorded_with_error(
@@ -52,9 +53,10 @@ async def test_discord_failure_leaves_case_recorded_with_error(
     assert case.status is CaseStatus.FAILED
     assert "Missing Permissions" in (case.last_error or "")
     events = await db.cases.events(case.id)
-    assert [e.kind for e in events] == ["opened", "notify_failed", "failed"]
-    assert events[1].detail["code"] == 50007
-    assert events[2].detail["code"] == 50013
+    assert [e.kind for e in events] == [
+        "opened", "notify_started", "notify_failed", "apply_started", "failed"]
+    assert events[2].detail["code"] == 50007
+    assert events[4].detail["code"] == 50013
 
 
 async def test_event_handler_failure_does_not_lose_case(

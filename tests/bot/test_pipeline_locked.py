@@ -134,7 +134,7 @@ async def test_an_action_taken_when_the_lock_arrives_is_recorded_later(
     done = await services.cases.start(case)
     assert done.status is CaseStatus.APPLIED  # as it stands, though not yet written
     assert executor.calls == [("notify", 1), ("ban", 1)]
-    assert services.storage().held == 2
+    assert services.storage().held == 4  # both steps, their starts and outcomes
     assert holder.wait(timeout=10) == 0
     assert await services.backlog.flush(10)
 
@@ -142,4 +142,4 @@ async def test_an_action_taken_when_the_lock_arrives_is_recorded_later(
     assert stored is not None
     assert stored.status is CaseStatus.APPLIED
     assert [e.kind for e in await services.cases.history(stored)] == \
-        ["opened", "member_notified", "applied"]
+        ["opened", "notify_started", "member_notified", "apply_started", "applied"]

@@ -112,7 +112,7 @@ async def test_the_erasure_is_logged_without_the_text(services: Services,
     assert await services.privacy.log(1, ALICE) == [erasure]
     assert (erasure.source, erasure.at) == ("discord", clock.now)
     events = await db.cases.events(case.id)
-    assert [e.kind for e in events][:2] == ["opened", "member_notified"]
+    assert [e.kind for e in events][:3] == ["opened", "notify_started", "member_notified"]
     last = events[-1]
     assert (last.kind, last.actor_id) == ("data_erased", ADMIN)
     assert last.detail == {"erasure": erasure.id, "redacted": ["appeal", "excerpt",

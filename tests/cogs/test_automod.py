@@ -25,7 +25,7 @@ async def test_abusive_message_is_deleted_and_recorded(world: World) -> None:
     assert "insulting another member" in dm.embeds[0].fields[0].value.lower()
     assert [c.label for row in dm.components for c in row.children] == ["Appeal"]
     kinds = [e.kind for e in await world.events(case)]
-    assert kinds == ["opened", "member_notified", "applied"]
+    assert kinds == ["opened", "notify_started", "member_notified", "apply_started", "applied"]
 
 
 async def test_clean_message_is_left_alone_and_scored(world: World) -> None:
