@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.policy_config import PolicyConfigError, PolicyHolder
@@ -19,7 +20,9 @@ def _parser() -> argparse.ArgumentParser:
     replay = sub.add_parser("replay", help="run a transcript through the core, offline")
     replay.add_argument("transcript", type=Path, help="JSON lines, one message per line")
     replay.add_argument("--config", type=Path, default=None, help="policy YAML")
-    replay.add_argument("--db", type=Path, default=None, help="SQLite file to record cases in")
+    replay.add_argument("--db", type=Path, default=None,
+                        help="SQLite file to record cases in, appended to (default: a fresh "
+                             "replay-<transcript name>.db in this folder, replaced each run)")
     replay.add_argument("--report", type=Path, action="append", default=[],
                         help="write a report: .json or .html (may be given twice)")
     replay.add_argument("--no-campaigns", action="store_true",
@@ -47,7 +50,33 @@ def _parser() -> argparse.ArgumentParser:
                        help="keep this many days (default: retention.message_text_days)")
 
     sub.add_parser("run", help="connect to Discord (token from VIGIL_TOKEN)")
+
+    importer = sub.add_parser("import", help="convert other tools' exports to a transcript")
+    formats = importer.add_subparsers(dest="format", required=True)
+    dce = formats.add_parser(
+        "dce", help="DiscordChatExporter JSON exports (--format Json) -> transcript on stdout")
+    dce.add_argument("exports", type=Path, nargs="+", metavar="EXPORT.json",
+                     help="one file per channel; messages come out in time order")
+
+    export = sub.add_parser(
+        "export", help="a channel's history through the bot's token (VIGIL_TOKEN) as a "
+                       "transcript on stdout")
+    export.add_argument("--channel", type=int, action="append", required=True, metavar="ID",
+                        help="channel or thread id (may be given more than once)")
+    export.add_argument("--since", type=_date, required=True, metavar="DATE",
+                        help="first day (YYYY-MM-DD or ISO 8601; UTC unless it says)")
+    export.add_argument("--until", type=_date, default=None, metavar="DATE",
+                        help="stop before this day (default: now)")
+    export.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
+
+
+def _date(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from exc
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,6 +97,10 @@ def main(argv: list[str] | None = None) -> int:
             return _forget(args, settings)
         if args.command == "purge":
             return _purge(args, settings)
+        if args.command == "import":
+            return _import_dce(args)
+        if args.command == "export":
+            return _export(args, settings)
         if args.command == "run":
             from bot.discord.app import run_bot
 
@@ -80,14 +113,19 @@ def main(argv: list[str] | None = None) -> int:
 
 def _replay(args: argparse.Namespace, settings: Settings) -> int:
     from bot.scoring import load_scorer
-    from bot.tools.replay import replay, summary_table
+    from bot.tools.replay import fresh_database, replay, summary_table
     from bot.tools.report import write_report
 
     if not args.transcript.is_file():
         print(f"no such transcript: {args.transcript}", file=sys.stderr)
         return 2
     policy = PolicyHolder(args.config or settings.config_path or DEFAULT_CONFIG)
-    db_path = args.db or settings.db_path
+    # Without --db: a fresh replay-<stem>.db each run, never the live database.
+    try:
+        db_path = args.db or fresh_database(args.transcript, live=settings.db_path)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     detector = None
     if not args.no_campaigns:
         from bot.campaigns import CampaignDetector
@@ -95,13 +133,17 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
         detector = CampaignDetector()
     result = asyncio.run(replay(
         args.transcript, policy, load_scorer(policy.current.model), db_path, detector=detector,
-        progress=not args.quiet,
+        progress=not args.quiet, keep_outcomes=False,
     ))
-    print(summary_table(result))
-    print(f"\ncases recorded in {db_path}")
-    for path in args.report:
-        write_report(result, path)
-        print(f"report written to {path}")
+    try:
+        print(summary_table(result))
+        fresh = "" if args.db else " (a fresh database; --db F names another)"
+        print(f"\ncases recorded in {db_path}{fresh}")
+        for path in args.report:
+            write_report(result, path)
+            print(f"report written to {path}")
+    finally:
+        result.close()
     return 0
 
 
@@ -200,4 +242,40 @@ def _purge(args: argparse.Namespace, settings: Settings) -> int:
     for label, count in count_lines(counts):
         print(f"  {label:<30} {count}")
     print("case numbers, labels, scores, actions, statuses and timestamps are kept")
+    return 0
+
+
+def _import_dce(args: argparse.Namespace) -> int:
+    """DiscordChatExporter exports -> transcript lines on stdout; counts on stderr."""
+    from bot.tools.dce import ExportError, convert
+
+    try:
+        counts = convert(args.exports, sys.stdout)
+    except ExportError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(counts.summary(), file=sys.stderr)
+    return 0
+
+
+def _export(args: argparse.Namespace, settings: Settings) -> int:
+    """A channel's history through the bot's own token -> transcript lines on stdout."""
+    from tqdm import tqdm
+
+    from bot.discord.export import ExportError, run_export
+
+    token = settings.token.get_secret_value().strip() if settings.token else ""
+    if not token:
+        print("VIGIL_TOKEN is not set: export reads history as the bot.", file=sys.stderr)
+        return 2
+    bar = tqdm(desc="messages", unit=" msg", disable=args.quiet, file=sys.stderr)
+    try:
+        counts = run_export(token, args.channel, args.since, args.until, sys.stdout,
+                            progress=bar.update)
+    except ExportError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    finally:
+        bar.close()
+    print(counts.summary(), file=sys.stderr)
     return 0

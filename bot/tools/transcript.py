@@ -27,6 +27,8 @@ LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 MAX_CONTENT = 4000
 MAX_NAME = 100
 MAX_ROLES = 250
+#: Discord allows 10 files and 10 embeds; exports of other tools may count more.
+MAX_ATTACHED = 1000
 #: A longer line is refused without being held in memory whole.
 MAX_LINE_BYTES = 1 << 20
 #: ``type`` values of ordinary messages (Discord's names and numbers for default and reply).
@@ -89,6 +91,9 @@ class TranscriptLine(BaseModel):
     author: TranscriptAuthor
     content: Annotated[str, _text(MAX_CONTENT)]
     reply_to: Snowflake | None = None
+    #: How many files and embeds the message carried (``import dce`` and ``export`` count them).
+    attachments: int = Field(default=0, ge=0, le=MAX_ATTACHED)
+    embeds: int = Field(default=0, ge=0, le=MAX_ATTACHED)
 
 
 class TranscriptJoin(BaseModel):
@@ -207,6 +212,7 @@ def _item(number: int, line: str, parents: dict[int, tuple[str, int]]) -> Item:
         author=_author(message.author), content=message.content, created_at=message.ts,
         reply_to_id=message.reply_to, parent_text=parent[0] if parent else None,
         parent_author_id=parent[1] if parent else None,
+        attachments=message.attachments, embeds=message.embeds,
     )
     if message.author.bot:
         return Skipped(number, "bot author", event)
