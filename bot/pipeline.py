@@ -15,7 +15,7 @@ from bot.cases import CaseService
 from bot.coordination import CoordinationAlert, CoordinationDetector
 from bot.event import MessageEvent
 from bot.labels import LABEL_GROUPS
-from bot.policy import Context, MemberHistory, Verdict, decide
+from bot.policy import NO_ACTION, Band, Context, MemberHistory, Verdict, decide
 from bot.policy_config import ActionKind, Policy
 from bot.rules import REGISTRY, Rule
 from bot.rules.flood import FloodRule, FloodTracker
@@ -26,7 +26,8 @@ from bot.storage.records import Case, CaseKind, CaseStatus, MessageScore, NewCas
 from bot.storage.scores import ScoreRepository
 from bot.storage.skipped import MessageRef
 from bot.storage.writer import is_busy
-from models.api import ScoreRequest, ScoreResult
+from bot.unscored import UnscoredQueue
+from models.api import ScoreRequest, ScoreResult, ScorerUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,9 @@ class MessageOutcome:
     #: False: the database was locked; the record (and any case) is held in the backlog
     #: and written, in order, when it clears. ``case`` is None until then.
     recorded: bool = True
+    #: False: the scorer was unavailable; recorded as skipped with the reason and held
+    #: for a retry (``scores`` empty, nothing decided).
+    scored: bool = True
 
 
 class ModerationPipeline:
@@ -69,6 +73,7 @@ class ModerationPipeline:
         backlog: Backlog,
         detector: CoordinationDetector | None = None,
         live: bool = True,
+        retry_unscored: bool | None = None,
     ) -> None:
         """``live=False`` (replay) records every case as SHADOW: nothing is carried out.
 
@@ -83,6 +88,9 @@ class ModerationPipeline:
         self._policy = policy
         self.detector = detector
         self.live = live
+        #: Messages the scorer could not score, retried (the live bot; replay fails them).
+        self.unscored = (UnscoredQueue(self._handle_scored, self._record_unscored)
+                         if (live if retry_unscored is None else retry_unscored) else None)
         #: This pipeline's rule instances: stateful rules keep their memory here.
         self.rules: tuple[Rule, ...] = tuple(rule() for rule in REGISTRY)
 
@@ -107,7 +115,34 @@ class ModerationPipeline:
         return (await self.handle_many([event]))[0]
 
     async def handle_many(self, events: list[MessageEvent]) -> list[MessageOutcome]:
-        """Score ``events`` together (one batch), then decide and record them in order."""
+        """Score ``events`` together (one batch), then decide and record them in order.
+
+        A scorer that cannot answer (ScorerUnavailableError) gets them recorded as not scored,
+        with the reason, and held for a retry: nothing is decided without scores."""
+        try:
+            return await self._handle_scored(events)
+        except ScorerUnavailableError as exc:
+            if self.unscored is None:
+                raise
+            return [self._not_scored(event, f"not scored: {exc}") for event in events]
+
+    def _not_scored(self, event: MessageEvent, reason: str) -> MessageOutcome:
+        log.warning("message %d %s; held for a retry", event.id, reason)
+        self._record_unscored(event, reason)
+        assert self.unscored is not None
+        self.unscored.add(event, reason)
+        verdict = Verdict(NO_ACTION, Band.NONE, reasons=(reason,))
+        return MessageOutcome(event, {}, verdict, None, {}, None, recorded=False, scored=False)
+
+    def _record_unscored(self, event: MessageEvent, reason: str) -> None:
+        self.backlog.skip(MessageRef(event.id, event.guild_id, event.channel_id,
+                                     event.author.id, event.created_at), reason[:300])
+
+    async def close(self) -> None:
+        if self.unscored is not None:
+            await self.unscored.close()
+
+    async def _handle_scored(self, events: list[MessageEvent]) -> list[MessageOutcome]:
         policy = self._policy()
         plans = [await self._plan(event, policy) for event in events]
         flat = [request for plan in plans for request in plan.requests]

@@ -151,6 +151,11 @@ class ModelSpec(Strict):
     fallback: Literal["default", "zero"] = "default"
     multi_label: bool | None = None
     max_tokens: int = Field(default=256, ge=8, le=4096)
+    #: A ``python -m models.serve`` service to score through instead of loading the model
+    #: here (``VIGIL_MODEL_URL`` overrides it); e.g. "http://scorer:8000".
+    url: str | None = Field(default=None, pattern=r"^https?://[^\s/?#]+[^\s]*$")
+    #: Seconds one remote scoring call may take before the messages count as not scored.
+    timeout_s: float = Field(default=10.0, gt=0, le=300)
 
     @field_validator("label_map")
     @classmethod

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -143,9 +144,18 @@ def _fail(pending: _Pending, exc: Exception) -> None:
         pending.future.set_exception(exc)
 
 
-def load_scorer(spec: ModelSpec) -> Scorer:
-    """The scorer the policy's ``model`` section names (imports torch: call once, at start)."""
+def load_scorer(spec: ModelSpec, url: str | None = None) -> Scorer:
+    """The scorer the policy's ``model`` section names (imports torch: call once, at start).
+
+    A service URL (``url``, else ``VIGIL_MODEL_URL``, else ``model.url``) gives a remote
+    scorer (bot.remote_scorer): no model is loaded in this process."""
+    url = url or os.environ.get("VIGIL_MODEL_URL", "").strip() or spec.url
+    if url:
+        from bot.remote_scorer import RemoteScorer
+
+        return RemoteScorer(url, timeout=spec.timeout_s)
     from models.scorer import load_scorer_from_config
 
-    scorer: Scorer = load_scorer_from_config(spec.model_dump())
+    scorer: Scorer = load_scorer_from_config(
+        spec.model_dump(exclude={"url", "timeout_s"}))
     return scorer

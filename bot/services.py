@@ -41,6 +41,7 @@ class Services:
         return self.backlog.status()
 
     async def close(self) -> None:
+        await self.pipeline.close()
         await self.batcher.close()
         await self.backlog.close(CLOSE_FLUSH_SECONDS)
         await self.db.close()

@@ -43,6 +43,13 @@ class ScoreResult:
     embedding: np.ndarray | None = field(default=None, compare=False)
 
 
+class ScorerUnavailableError(RuntimeError):
+    """The scorer could not be reached (a remote service down, timing out or refusing).
+
+    Raised instead of returning scores: callers record the message as not scored and try
+    again later, and never decide anything on missing scores."""
+
+
 @runtime_checkable
 class Scorer(Protocol):
     """Synchronous batch scorer; the core runs it on one worker thread."""

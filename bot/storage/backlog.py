@@ -127,6 +127,12 @@ class Backlog:
 
         self._hold(_Job(deque([step]), None), fresh=False)
 
+    def skip(self, message: MessageRef, reason: str) -> None:
+        """Record that ``message`` was not recorded now, and why (written in the background)."""
+        self._skip(message, reason)
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._drain())
+
     async def flush(self, seconds: float | None = None) -> bool:
         """Wait until everything held is written; False if ``seconds`` passed first."""
         if self.idle:

@@ -1,0 +1,78 @@
+"""Settings of ``python -m models.serve``: a YAML file (``--config``), flags override it.
+
+    host: 127.0.0.1
+    port: 8000
+    replicas: 1              # scorer replicas (each loads the model once)
+    cpus_per_replica: 1
+    checkpoint: null         # a Vigil weights folder or a local HF checkpoint; null: v3
+    address: null            # an existing Ray cluster ("auto", "ray://host:10001"); null: local
+    max_batch: 32            # dynamic batching: at most this many texts per model call
+    batch_wait_ms: 5         # ... waiting at most this long for a batch to fill
+    api_keys: []             # when not empty, every call needs one of these as ?key=
+
+Keys belong in this file (or ``VIGIL_SERVE_API_KEYS``, comma separated), never on the
+command line where other users of the machine see them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from models.api import Scorer
+
+
+class ServeConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    replicas: int = Field(default=1, ge=1, le=64)
+    cpus_per_replica: float = Field(default=1.0, gt=0, le=64)
+    checkpoint: Path | None = None
+    address: str | None = None
+    max_batch: int = Field(default=32, ge=1, le=512)
+    batch_wait_ms: float = Field(default=5.0, ge=0, le=1000)
+    api_keys: list[str] = Field(default_factory=list, max_length=1000)
+
+
+class ServeConfigError(ValueError):
+    pass
+
+
+def load_config(path: Path | None, overrides: dict[str, Any]) -> ServeConfig:
+    data: dict[str, Any] = {}
+    if path is not None:
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise ServeConfigError(f"cannot read {path}: {exc}") from None
+        if loaded is not None and not isinstance(loaded, dict):
+            raise ServeConfigError(f"{path}: expected a mapping of settings")
+        data.update(loaded or {})
+    env_keys = os.environ.get("VIGIL_SERVE_API_KEYS", "")
+    if env_keys.strip():
+        data["api_keys"] = [k.strip() for k in env_keys.split(",") if k.strip()]
+    data.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return ServeConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ServeConfigError(f"{path or 'settings'}: {exc}") from None
+
+
+def load_scorer(checkpoint: Path | None) -> Scorer:
+    """v3 from models/weights, another Vigil weights folder, or a local HF checkpoint."""
+    from models.scorer import load_default_scorer, load_scorer_from_config
+
+    if checkpoint is None:
+        return load_default_scorer()
+    if not checkpoint.is_dir():
+        raise ServeConfigError(f"checkpoint {checkpoint} is not a folder")
+    if (checkpoint / "config.json").is_file():  # a Hugging Face checkpoint
+        scorer: Scorer = load_scorer_from_config({"model": str(checkpoint)})
+        return scorer
+    return load_default_scorer(weights_dir=checkpoint)
