@@ -1,8 +1,14 @@
-"""Shared fixtures: a migrated SQLite database on a temp file, fake scorer, clock."""
+"""Shared fixtures: a migrated database on each backend, fake scorer, clock.
+
+``db`` and ``services`` run every test that uses them twice: on a SQLite file and on a
+fresh database of a real PostgreSQL server started for the session (``tests.pg_server``).
+A test of SQLite itself is marked ``sqlite_only``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import os
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,7 +19,12 @@ from bot.policy_config import Policy, PolicyHolder, load_policy
 from bot.services import Services, build_services
 from bot.settings import DEFAULT_CONFIG
 from bot.storage import Database, open_database
+from tests import pg_server as pg
 from tests.fakes import FakeScorer, FrozenClock, RecordingExecutor
+
+BACKENDS = ("sqlite", "postgres")
+#: Names a database to create: a SQLite path or a PostgreSQL URL.
+NewDatabase = Callable[[str], "Path | str"]
 
 
 @pytest.fixture
@@ -26,9 +37,38 @@ def policy_holder(default_policy: Policy) -> PolicyHolder:
     return PolicyHolder(DEFAULT_CONFIG, default_policy)
 
 
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[pg.PgServer]:
+    """One PostgreSQL server for the session; skipped without binaries, except in CI."""
+    try:
+        server = pg.start()
+    except pg.PostgresUnavailableError as exc:
+        if os.environ.get(pg.REQUIRE_ENV) == "1":
+            pytest.fail(f"PostgreSQL is required here ({pg.REQUIRE_ENV}=1): {exc}")
+        pytest.skip(f"PostgreSQL half skipped: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    if request.param == "postgres" and request.node.get_closest_marker("sqlite_only"):
+        pytest.skip("tests SQLite itself")
+    return str(request.param)
+
+
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await open_database(tmp_path / "vigil.db")
+def new_database(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> NewDatabase:
+    """Makes an empty, migrated database of the test's backend; returns where it is."""
+    if backend == "sqlite":
+        return lambda name: tmp_path / f"{name}.db"
+    server: pg.PgServer = request.getfixturevalue("pg_server")
+    return lambda name: server.fresh_database()
+
+
+@pytest.fixture
+async def db(new_database: NewDatabase) -> AsyncIterator[Database]:
+    database = await open_database(new_database("vigil"))
     yield database
     await database.close()
 
@@ -50,11 +90,11 @@ def executor() -> RecordingExecutor:
 
 @pytest.fixture
 async def services(
-    tmp_path: Path, policy_holder: PolicyHolder, scorer: FakeScorer,
+    new_database: NewDatabase, policy_holder: PolicyHolder, scorer: FakeScorer,
     executor: RecordingExecutor, clock: FrozenClock,
 ) -> AsyncIterator[Services]:
-    """The core services on a real SQLite file, with the fake scorer and recording executor."""
-    built = await build_services(db_path=tmp_path / "v.db", policy=policy_holder, scorer=scorer,
+    """The core services on each backend, with the fake scorer and recording executor."""
+    built = await build_services(db_path=new_database("v"), policy=policy_holder, scorer=scorer,
                                  executor=executor, clock=clock, max_wait=0.001)
     yield built
     await built.close()

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 
-import aiosqlite
-
+from bot.storage.engine import Connection, is_unique_violation
 from bot.storage.records import Appeal, AppealStatus
 from bot.storage.writer import Writer
 
@@ -16,22 +14,24 @@ class AppealAlreadyOpenError(Exception):
 
 
 class AppealRepository:
-    def __init__(self, conn: aiosqlite.Connection, writer: Writer) -> None:
+    def __init__(self, conn: Connection, writer: Writer) -> None:
         self._conn = conn
         self._writer = writer
 
     async def create(self, case_id: int, member_id: int, text: str, at: datetime) -> Appeal:
-        async def insert(conn: aiosqlite.Connection) -> int:
-            cursor = await conn.execute(
-                "INSERT INTO appeals (case_id, member_id, text, created_at) VALUES (?,?,?,?)",
+        async def insert(conn: Connection) -> int:
+            async with conn.execute(
+                "INSERT INTO appeals (case_id, member_id, text, created_at) VALUES (?,?,?,?)"
+                " RETURNING id",
                 (case_id, member_id, text, at.isoformat()),
-            )
-            return cursor.lastrowid or 0
+            ) as cursor:
+                row = await cursor.fetchone()
+            return int(row["id"])
 
         try:
             appeal_id = await self._writer.run(insert)
-        except sqlite3.IntegrityError as exc:
-            if "UNIQUE" not in str(exc):
+        except Exception as exc:
+            if not is_unique_violation(exc):
                 raise
             raise AppealAlreadyOpenError(f"case {case_id} already has an open appeal") from exc
         appeal = await self.get(appeal_id)
@@ -42,7 +42,7 @@ class AppealRepository:
         self, appeal_id: int, status: AppealStatus, moderator_id: int, note: str, at: datetime
     ) -> Appeal | None:
         """Close an open appeal; None when it was already decided (a double click)."""
-        async def close(conn: aiosqlite.Connection) -> int:
+        async def close(conn: Connection) -> int:
             cursor = await conn.execute(
                 """UPDATE appeals SET status = ?, moderator_id = ?, decision_note = ?,
                    decided_at = ? WHERE id = ? AND status = 'open'""",

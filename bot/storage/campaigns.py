@@ -6,14 +6,13 @@ import json
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
+from bot.storage.engine import Connection
 from bot.storage.records import CampaignRecord
 from bot.storage.writer import Writer
 
 
 class CampaignRepository:
-    def __init__(self, conn: aiosqlite.Connection, writer: Writer) -> None:
+    def __init__(self, conn: Connection, writer: Writer) -> None:
         self._conn = conn
         self._writer = writer
 
@@ -29,14 +28,16 @@ class CampaignRepository:
         case_id: int | None,
         at: datetime,
     ) -> int:
-        async def insert(conn: aiosqlite.Connection) -> int:
-            cursor = await conn.execute(
+        async def insert(conn: Connection) -> int:
+            async with conn.execute(
                 """INSERT INTO campaigns (guild_id, kind, score, accounts, message_ids, evidence,
-                   case_id, created_at) VALUES (?,?,?,?,?,?,?,?)""",
-                (guild_id, kind, score, json.dumps(list(accounts)), json.dumps(list(message_ids)),
-                 json.dumps(evidence, default=str), case_id, at.isoformat()),
-            )
-            return int(cursor.lastrowid or 0)
+                   case_id, created_at) VALUES (?,?,?,?,?,?,?,?) RETURNING id""",
+                (guild_id, kind, float(score), json.dumps(list(accounts)),
+                 json.dumps(list(message_ids)), json.dumps(evidence, default=str), case_id,
+                 at.isoformat()),
+            ) as cursor:
+                row = await cursor.fetchone()
+            return int(row["id"])
 
         return await self._writer.run(insert)
 

@@ -7,8 +7,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
+from bot.storage.engine import Connection
 from bot.storage.records import Case, CaseEvent, CaseKind, CaseStatus, NewCase
 from bot.storage.writer import Writer
 
@@ -25,7 +24,7 @@ def dedupe_key(new: NewCase) -> str | None:
 
 
 class CaseRepository:
-    def __init__(self, conn: aiosqlite.Connection, writer: Writer) -> None:
+    def __init__(self, conn: Connection, writer: Writer) -> None:
         self._conn = conn
         # One connection is shared by every coroutine: writes go through one writer.
         self._writer = writer
@@ -47,9 +46,13 @@ class CaseRepository:
         return case, created
 
     async def _insert_case(
-        self, conn: aiosqlite.Connection, new: NewCase, at: datetime, stamp: str,
+        self, conn: Connection, new: NewCase, at: datetime, stamp: str,
         key: str | None,
     ) -> tuple[int, bool]:
+        # Writers in other processes (PostgreSQL) take the same per-server lock, so the
+        # dedupe check and MAX(number) + 1 see every case committed before; the unique
+        # (guild_id, number) and dedupe indexes stay the backstop.
+        await conn.lock("cases", new.guild_id)
         if key is not None:
             async with conn.execute(
                 "SELECT id FROM cases WHERE guild_id = ? AND dedupe_key = ?", (new.guild_id, key)
@@ -63,12 +66,12 @@ class CaseRepository:
         ) as cursor:
             row = await cursor.fetchone()
         number = int(row[0]) if row else 1
-        cursor = await conn.execute(
+        async with conn.execute(
             """INSERT INTO cases (guild_id, number, kind, target_id, target_name,
                moderator_id, action, duration_minutes, reason, status, labels, scores,
                model_version, policy_version, channel_id, message_id, excerpt, jump_url,
                strike, created_at, updated_at, dedupe_key)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id""",
             (
                 new.guild_id, number, new.kind.value, new.target_id, new.target_name,
                 new.moderator_id, new.action, new.duration_minutes, new.reason,
@@ -77,9 +80,9 @@ class CaseRepository:
                 new.policy_version, new.channel_id, new.message_id, new.excerpt,
                 new.jump_url, int(new.strike), stamp, stamp, key,
             ),
-        )
-        case_id = cursor.lastrowid
-        assert case_id is not None  # set by every successful INSERT
+        ) as cursor:
+            inserted = await cursor.fetchone()
+        case_id = int(inserted["id"])
         await self._insert_event(conn, case_id, at, "opened", new.moderator_id,
                                  {"status": new.status.value, "action": new.action})
         return case_id, True
@@ -101,7 +104,7 @@ class CaseRepository:
         values = {k: (v.value if isinstance(v, CaseStatus) else v) for k, v in fields.items()}
         assignments = ", ".join(f"{column} = ?" for column in values)
 
-        async def change(conn: aiosqlite.Connection) -> None:
+        async def change(conn: Connection) -> None:
             if values:
                 await conn.execute(
                     f"UPDATE cases SET {assignments}, updated_at = ? WHERE id = ?",
@@ -118,7 +121,7 @@ class CaseRepository:
 
     @staticmethod
     async def _insert_event(
-        conn: aiosqlite.Connection, case_id: int, at: datetime, kind: str,
+        conn: Connection, case_id: int, at: datetime, kind: str,
         actor_id: int | None, detail: dict[str, Any],
     ) -> None:
         await conn.execute(

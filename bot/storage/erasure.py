@@ -14,14 +14,15 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
+from bot.storage.engine import Connection
 from bot.storage.records import ERASED, CaseKind, Erasure, ErasureCounts
 from bot.storage.writer import Writer
 
 #: Cases raised by the coordination detector: their excerpt is a campaign sample, which
 #: is the member's only when they posted into the campaign (see ``redact_evidence``).
 _ALERT_KINDS = tuple(k.value for k in (CaseKind.CAMPAIGN, CaseKind.PILE_ON, CaseKind.RAID))
+#: Where an erasure changes or deletes rows holding text.
+_ERASED_TABLES = ("message_scores", "skipped_messages", "cases", "appeals", "campaigns")
 
 
 def redact_evidence(
@@ -54,7 +55,7 @@ def _unnamed(account: Any, user_id: int) -> Any:
 
 
 class ErasureRepository:
-    def __init__(self, conn: aiosqlite.Connection, writer: Writer) -> None:
+    def __init__(self, conn: Connection, writer: Writer) -> None:
         self._conn = conn
         self._writer = writer
 
@@ -63,19 +64,21 @@ class ErasureRepository:
         in_memory: int = 0,
     ) -> Erasure:
         """Erase the member's data in ``guild_id`` and log the request, atomically."""
-        async def erase(conn: aiosqlite.Connection) -> tuple[int, ErasureCounts]:
+        async def erase(conn: Connection) -> tuple[int, ErasureCounts]:
             touched: dict[int, set[str]] = {}
-            scores = await self._delete_scores(guild_id, user_id)
-            cases = await self._redact_cases(guild_id, user_id, touched)
-            appeals = await self._redact_appeals(guild_id, user_id, touched)
-            campaigns, alert_cases = await self._redact_campaigns(guild_id, user_id, touched)
+            scores = await self._delete_scores(conn, guild_id, user_id)
+            cases = await self._redact_cases(conn, guild_id, user_id, touched)
+            appeals = await self._redact_appeals(conn, guild_id, user_id, touched)
+            campaigns, alert_cases = await self._redact_campaigns(conn, guild_id, user_id,
+                                                                  touched)
             counts = ErasureCounts(scores, cases + alert_cases, appeals, campaigns, in_memory)
-            cursor = await conn.execute(
+            async with conn.execute(
                 """INSERT INTO erasures (guild_id, user_id, actor_id, source, at, counts)
-                   VALUES (?,?,?,?,?,?)""",
+                   VALUES (?,?,?,?,?,?) RETURNING id""",
                 (guild_id, user_id, actor_id, source, at.isoformat(), json.dumps(asdict(counts))),
-            )
-            erasure_id = int(cursor.lastrowid or 0)
+            ) as cursor:
+                row = await cursor.fetchone()
+            erasure_id = int(row["id"])
             # Every change to a case is explained by an event; this one names no text.
             for case_id, fields in sorted(touched.items()):
                 await conn.execute(
@@ -87,31 +90,28 @@ class ErasureRepository:
             return erasure_id, counts
 
         erasure_id, counts = await self._writer.run(erase)
-        # Old page images still holding the text sit in the WAL and the main file until
-        # a checkpoint; do it now (best effort: another reader may hold it back).
-        await self._writer.alone(self._checkpoint)
+        # Old copies still holding the text (SQLite's WAL pages, PostgreSQL's dead rows)
+        # go now (best effort: another reader may hold them back).
+        await self._writer.reclaim(_ERASED_TABLES)
         return Erasure(erasure_id, guild_id, user_id, actor_id, source, at, counts)
 
     @staticmethod
-    async def _checkpoint(conn: aiosqlite.Connection) -> None:
-        async with conn.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
-            await cursor.fetchone()
-
-    async def _delete_scores(self, guild_id: int, user_id: int) -> int:
+    async def _delete_scores(conn: Connection, guild_id: int, user_id: int) -> int:
         """Score rows and skipped-message records (ids only, no text) of the member."""
         removed = 0
         for table in ("message_scores", "skipped_messages"):
-            cursor = await self._conn.execute(
+            cursor = await conn.execute(
                 f"DELETE FROM {table} WHERE guild_id = ? AND author_id = ?", (guild_id, user_id)
             )
             removed += cursor.rowcount
         return removed
 
+    @staticmethod
     async def _redact_cases(
-        self, guild_id: int, user_id: int, touched: dict[int, set[str]]
+        conn: Connection, guild_id: int, user_id: int, touched: dict[int, set[str]]
     ) -> int:
         marks = ",".join("?" * len(_ALERT_KINDS))
-        async with self._conn.execute(
+        async with conn.execute(
             f"""SELECT id, excerpt, target_name FROM cases
                 WHERE guild_id = ? AND target_id = ? AND kind NOT IN ({marks})""",
             (guild_id, user_id, *_ALERT_KINDS),
@@ -125,33 +125,35 @@ class ErasureRepository:
             # updated_at stays: a pending timeout runs from it (CaseService.reconcile).
             assignments = ", ".join(f"{name} = ?" for name in sorted(fields))
             # The dedupe key digests the text too: it goes with the text.
-            await self._conn.execute(
+            await conn.execute(
                 f"UPDATE cases SET {assignments}, dedupe_key = NULL WHERE id = ?",
                 (*[ERASED] * len(fields), row["id"]))
             touched.setdefault(row["id"], set()).update(fields)
             count += 1
         return count
 
+    @staticmethod
     async def _redact_appeals(
-        self, guild_id: int, user_id: int, touched: dict[int, set[str]]
+        conn: Connection, guild_id: int, user_id: int, touched: dict[int, set[str]]
     ) -> int:
-        async with self._conn.execute(
+        async with conn.execute(
             """SELECT a.id, a.case_id FROM appeals a JOIN cases c ON c.id = a.case_id
                WHERE c.guild_id = ? AND a.member_id = ? AND a.text != ?""",
             (guild_id, user_id, ERASED),
         ) as cursor:
             rows = list(await cursor.fetchall())
         for row in rows:
-            await self._conn.execute("UPDATE appeals SET text = ? WHERE id = ?",
+            await conn.execute("UPDATE appeals SET text = ? WHERE id = ?",
                                      (ERASED, row["id"]))
             touched.setdefault(row["case_id"], set()).add("appeal")
         return len(rows)
 
+    @staticmethod
     async def _redact_campaigns(
-        self, guild_id: int, user_id: int, touched: dict[int, set[str]]
+        conn: Connection, guild_id: int, user_id: int, touched: dict[int, set[str]]
     ) -> tuple[int, int]:
         """(campaign records changed, alert cases whose excerpt was redacted)."""
-        async with self._conn.execute(
+        async with conn.execute(
             "SELECT id, accounts, message_ids, evidence, case_id FROM campaigns WHERE guild_id = ?",
             (guild_id,),
         ) as cursor:
@@ -163,11 +165,11 @@ class ErasureRepository:
                 evidence, json.loads(row["accounts"]), json.loads(row["message_ids"]), user_id
             )
             if redacted != evidence:
-                await self._conn.execute("UPDATE campaigns SET evidence = ? WHERE id = ?",
+                await conn.execute("UPDATE campaigns SET evidence = ? WHERE id = ?",
                                          (json.dumps(redacted, default=str), row["id"]))
                 records += 1
             if authored and row["case_id"] is not None:
-                cursor = await self._conn.execute(
+                cursor = await conn.execute(
                     "UPDATE cases SET excerpt = ? WHERE id = ? AND excerpt NOT IN ('', ?)",
                     (ERASED, row["case_id"], ERASED),
                 )

@@ -15,8 +15,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import aiosqlite
-
+from bot.storage.engine import Connection
 from bot.storage.writer import Writer
 
 
@@ -48,14 +47,14 @@ def new_holder_token() -> str:
 
 
 class LeaseRepository:
-    def __init__(self, conn: aiosqlite.Connection, writer: Writer) -> None:
+    def __init__(self, conn: Connection, writer: Writer) -> None:
         self._conn = conn
         self._writer = writer
 
     async def acquire(self, name: str, holder: str, at: datetime, ttl: timedelta) -> LeaseHolder:
         """Take ``name`` for ``holder`` until ``at + ttl``; :class:`LeaseTakenError` if held."""
 
-        async def take(conn: aiosqlite.Connection) -> LeaseHolder:
+        async def take(conn: Connection) -> LeaseHolder:
             current = await self._read(conn, name)
             if current is not None and current.holder != holder and current.expires_at > at:
                 raise LeaseTakenError(current)
@@ -79,7 +78,7 @@ class LeaseRepository:
     async def renew(self, name: str, holder: str, at: datetime, ttl: timedelta) -> bool:
         """Extend the lease; False when ``holder`` no longer has it (it lapsed and was taken)."""
 
-        async def extend(conn: aiosqlite.Connection) -> bool:
+        async def extend(conn: Connection) -> bool:
             cursor = await conn.execute(
                 "UPDATE leases SET renewed_at = ?, expires_at = ? WHERE name = ? AND holder = ?",
                 (at.isoformat(), (at + ttl).isoformat(), name, holder),
@@ -89,7 +88,7 @@ class LeaseRepository:
         return await self._writer.run(extend)
 
     async def release(self, name: str, holder: str) -> None:
-        async def drop(conn: aiosqlite.Connection) -> None:
+        async def drop(conn: Connection) -> None:
             await conn.execute("DELETE FROM leases WHERE name = ? AND holder = ?", (name, holder))
 
         await self._writer.run(drop)
@@ -98,7 +97,7 @@ class LeaseRepository:
         return await self._read(self._conn, name)
 
     @staticmethod
-    async def _read(conn: aiosqlite.Connection, name: str) -> LeaseHolder | None:
+    async def _read(conn: Connection, name: str) -> LeaseHolder | None:
         async with conn.execute("SELECT * FROM leases WHERE name = ?", (name,)) as cursor:
             row = await cursor.fetchone()
         if row is None:

@@ -13,8 +13,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
+from bot.storage.engine import Connection
 from bot.storage.records import ERASED
 from bot.storage.writer import Writer
 
@@ -34,7 +33,7 @@ class PurgeCounts:
 
 
 class RetentionRepository:
-    def __init__(self, conn: aiosqlite.Connection, writer: Writer) -> None:
+    def __init__(self, conn: Connection, writer: Writer) -> None:
         self._conn = conn
         self._writer = writer
 
@@ -42,7 +41,7 @@ class RetentionRepository:
         """Redact message text stored before ``before``; a second run finds nothing."""
         cutoff = before.isoformat()
 
-        async def purge(conn: aiosqlite.Connection) -> PurgeCounts:
+        async def purge(conn: Connection) -> PurgeCounts:
             async with conn.execute(
                 "SELECT id FROM cases WHERE created_at < ? AND excerpt NOT IN ('', ?)",
                 (cutoff, ERASED),
@@ -68,12 +67,12 @@ class RetentionRepository:
 
         counts = await self._writer.run(purge)
         if counts.total:
-            # Old page images holding the text leave the WAL (best effort, as for erasure).
-            await self._writer.alone(self._checkpoint)
+            # Old copies holding the text go too (best effort, as for erasure).
+            await self._writer.reclaim(("cases", "appeals", "campaigns"))
         return counts
 
     @staticmethod
-    async def _purge_campaigns(conn: aiosqlite.Connection, cutoff: str) -> int:
+    async def _purge_campaigns(conn: Connection, cutoff: str) -> int:
         async with conn.execute(
             "SELECT id, evidence FROM campaigns WHERE created_at < ?", (cutoff,)
         ) as cursor:
@@ -91,8 +90,3 @@ class RetentionRepository:
                                    (json.dumps(redacted, default=str), row["id"]))
                 changed += 1
         return changed
-
-    @staticmethod
-    async def _checkpoint(conn: aiosqlite.Connection) -> None:
-        async with conn.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
-            await cursor.fetchone()

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import json
 
-import aiosqlite
-
+from bot.storage.engine import Connection
 from bot.storage.records import MessageScore
 from bot.storage.writer import Writer
 
+_COLUMNS = ("message_id", "guild_id", "channel_id", "author_id", "created_at", "scores",
+            "stance", "labels", "action", "band", "evasion", "model_version",
+            "policy_version", "review_decision", "rules")
+#: Every column but the key takes the new row's value, as a replace would.
+_REPLACE = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[1:])
+
 
 class ScoreRepository:
-    def __init__(self, conn: aiosqlite.Connection, writer: Writer) -> None:
+    def __init__(self, conn: Connection, writer: Writer) -> None:
         self._conn = conn
         self._writer = writer
 
@@ -22,17 +27,16 @@ class ScoreRepository:
             record.created_at.isoformat(), json.dumps(record.scores, sort_keys=True),
             json.dumps(record.stance) if record.stance is not None else None,
             json.dumps(list(record.labels)), record.action, record.band,
-            record.evasion, record.model_version, record.policy_version,
+            float(record.evasion), record.model_version, record.policy_version,
             record.review_decision,
             json.dumps({k: list(v) for k, v in record.rules.items()}, sort_keys=True),
         )
 
-        async def insert(conn: aiosqlite.Connection) -> None:
+        async def insert(conn: Connection) -> None:
             await conn.execute(
-                """INSERT OR REPLACE INTO message_scores (message_id, guild_id, channel_id,
-                   author_id, created_at, scores, stance, labels, action, band, evasion,
-                   model_version, policy_version, review_decision, rules)
-                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                f"""INSERT INTO message_scores ({", ".join(_COLUMNS)})
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                   ON CONFLICT (message_id) DO UPDATE SET {_REPLACE}""",
                 values,
             )
 
@@ -46,7 +50,7 @@ class ScoreRepository:
         return MessageScore.from_row(row) if row else None
 
     async def set_review_decision(self, message_id: int, decision: str) -> bool:
-        async def update(conn: aiosqlite.Connection) -> int:
+        async def update(conn: Connection) -> int:
             cursor = await conn.execute(
                 "UPDATE message_scores SET review_decision = ? WHERE message_id = ?",
                 (decision, message_id),

@@ -6,8 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
+from bot.storage.engine import Connection
 from bot.storage.writer import Writer
 
 
@@ -30,7 +29,7 @@ class Skipped:
 
 
 class SkippedRepository:
-    def __init__(self, conn: aiosqlite.Connection, writer: Writer) -> None:
+    def __init__(self, conn: Connection, writer: Writer) -> None:
         self._conn = conn
         self._writer = writer
 
@@ -43,7 +42,7 @@ class SkippedRepository:
             for s in skipped
         ]
 
-        async def insert(conn: aiosqlite.Connection) -> None:
+        async def insert(conn: Connection) -> None:
             await conn.executemany(
                 """INSERT INTO skipped_messages (message_id, guild_id, channel_id, author_id,
                    created_at, reason, recorded_at) VALUES (?,?,?,?,?,?,?)""",

@@ -1,46 +1,44 @@
-"""Write transactions that always end: BEGIN IMMEDIATE, commit, or roll back on any error.
+"""Write transactions that always end: begin, commit, or roll back on any error.
 
 Another process (a DB browser, a backup, ``python -m bot forget``) may hold SQLite's write
-lock. A failed write must never leave the shared connection inside a transaction: its old
-read snapshot would make every later write fail with "database is locked" for good. So
-each write runs as one unit here, retried with bounded backoff while the database is busy,
-and the health of storage is kept for the stats surface.
+lock; on PostgreSQL another bot process may win a serialisation conflict or a deadlock,
+or the server may be restarting. A failed write must never leave the shared connection
+inside a transaction: its old read snapshot would make every later write fail with
+"database is locked" for good. So each write runs as one unit here, retried with bounded
+backoff while the database is busy, and the health of storage is kept for the stats surface.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-import aiosqlite
-
+from bot import metrics
 from bot.clock import utcnow
+from bot.storage.engine import Connection, Engine
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-#: SQLite's primary result codes for "another connection holds the lock".
-_BUSY_CODES = frozenset({5, 6})  # SQLITE_BUSY, SQLITE_LOCKED
-
-
 def is_busy(exc: BaseException) -> bool:
     """True for the errors that clear by themselves once another process lets go."""
     if isinstance(exc, StorageBusyError):
         return True
-    if not isinstance(exc, sqlite3.OperationalError):
-        return False
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None:
-        return code & 0xFF in _BUSY_CODES
-    message = str(exc).lower()
-    return "locked" in message or "busy" in message
+    from bot.storage.sqlite_engine import is_locked
+
+    if is_locked(exc):
+        return True
+    if type(exc).__module__.startswith("asyncpg") or isinstance(exc, ConnectionError):
+        from bot.storage.pg import is_transient
+
+        return is_transient(exc)
+    return False
 
 
 class StorageBusyError(Exception):
@@ -71,16 +69,16 @@ class StorageHealth:
 
 
 class Writer:
-    """Serialises the shared connection's writes; each is a whole transaction."""
+    """Serialises the process's writes; each is a whole transaction of the engine."""
 
-    def __init__(self, conn: aiosqlite.Connection, retry: RetryPolicy | None = None) -> None:
-        self._conn = conn
+    def __init__(self, engine: Engine, retry: RetryPolicy | None = None) -> None:
+        self._engine = engine
         self._lock = asyncio.Lock()
         self.retry = retry or RetryPolicy()
         self.health = StorageHealth()
 
-    async def run(self, body: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T:
-        """Run ``body`` in BEGIN IMMEDIATE ... COMMIT, retrying while the database is busy.
+    async def run(self, body: Callable[[Connection], Awaitable[T]]) -> T:
+        """Run ``body`` in one transaction, retrying while the database is busy.
 
         While storage is failing (a write already used up its patience) a write tries once,
         so a backlog of callers does not each wait the whole patience.
@@ -94,6 +92,7 @@ class Writer:
                     result = await self._once(body)
                 except Exception as exc:
                     if not is_busy(exc):
+                        metrics.STORAGE_ERRORS.labels(kind="error").inc()
                         raise
                     if time.monotonic() + delay > deadline:
                         self._failed(exc)
@@ -105,31 +104,25 @@ class Writer:
                 self._recovered()
                 return result
 
-    async def alone(self, body: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T:
-        """Run ``body`` outside a transaction with no other write in flight (a checkpoint)."""
+    async def alone(self, body: Callable[[Connection], Awaitable[T]]) -> T:
+        """Run ``body`` outside a transaction with no other write in flight."""
         async with self._lock:
-            return await body(self._conn)
+            return await body(self._engine.conn)
 
-    async def _once(self, body: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T:
-        try:
-            # Inside the try: a BEGIN that fails must not leave an old transaction open.
-            await self._conn.execute("BEGIN IMMEDIATE")
-            result = await body(self._conn)
-            await self._conn.commit()
-        except BaseException:
-            await self._rollback()
-            raise
-        return result
+    async def reclaim(self, tables: Sequence[str]) -> None:
+        """After erasing text, drop the engine's old copies of it (best effort)."""
+        async with self._lock:
+            try:
+                await self._engine.reclaim(tables)
+            except Exception as exc:  # a reader holding a checkpoint back must not fail it
+                log.warning("could not reclaim erased space: %s", exc)
 
-    async def _rollback(self) -> None:
-        if not self._conn.in_transaction:
-            return
-        try:
-            await self._conn.rollback()
-        except Exception:  # the original error matters more; the next BEGIN tries again
-            log.exception("rollback failed")
+    async def _once(self, body: Callable[[Connection], Awaitable[T]]) -> T:
+        async with self._engine.transaction() as conn:
+            return await body(conn)
 
     def _failed(self, exc: BaseException) -> None:
+        metrics.STORAGE_ERRORS.labels(kind="busy").inc()
         self.health.failed_writes += 1
         self.health.last_error = str(exc)
         if self.health.failing_since is None:

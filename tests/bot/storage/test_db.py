@@ -1,4 +1,4 @@
-"""Migrations, pragmas and the append-only case history on a real SQLite file."""
+"""Migrations, pragmas and the append-only case history, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from bot.storage import Database, open_database
@@ -13,8 +14,11 @@ from bot.storage.db import migration_scripts
 from bot.storage.records import CaseStatus, NewCase
 
 AT = datetime(2026, 3, 1, tzinfo=UTC)
+#: The append-only triggers' refusal: SQLite's RAISE(ABORT) or PL/pgSQL's RAISE EXCEPTION.
+REFUSED = (sqlite3.IntegrityError, asyncpg.RaiseError)
 
 
+@pytest.mark.sqlite_only
 async def test_fresh_database_is_migrated_with_wal_and_foreign_keys(db: Database) -> None:
     assert await db.schema_version() == len(migration_scripts())
     async with db.conn.execute("PRAGMA journal_mode") as cur:
@@ -56,14 +60,14 @@ async def test_case_events_are_append_only(db: Database) -> None:
     await db.cases.update(case.id, AT, "applied", status=CaseStatus.APPLIED)
     events = await db.cases.events(case.id)
     assert [e.kind for e in events] == ["opened", "applied"]
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    with pytest.raises(REFUSED, match="append-only"):
         await db.conn.execute("DELETE FROM case_events")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    with pytest.raises(REFUSED, match="append-only"):
         await db.conn.execute("UPDATE case_events SET kind = 'x'")
 
 
 async def test_foreign_keys_enforced(db: Database) -> None:
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises((sqlite3.IntegrityError, asyncpg.ForeignKeyViolationError)):
         await db.appeals.create(case_id=999, member_id=1, text="please", at=AT)
 
 
