@@ -8,10 +8,14 @@ Either way the same repositories run on it through one engine interface
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.storage.engine import Connection, Engine, is_postgres_url
+from bot.storage.engine import POSTGRESQL, Connection, Engine, is_postgres_url
 from bot.storage.schema import migration_scripts
 from bot.storage.writer import RetryPolicy, Writer
+
+if TYPE_CHECKING:
+    from bot.storage.pg_lease import AdvisoryLeaseRepository
 
 __all__ = ["Database", "migration_scripts", "open_database"]
 
@@ -46,6 +50,13 @@ class Database:
         self.skipped = SkippedRepository(conn, self.writer)
         self.retention = RetentionRepository(conn, self.writer)
         self.leases = LeaseRepository(conn, self.writer)
+        #: On PostgreSQL the lease is an advisory lock held by its own session.
+        self._advisory: AdvisoryLeaseRepository | None = None
+        if engine.dialect == POSTGRESQL:
+            from bot.storage.pg_lease import AdvisoryLeaseRepository
+
+            self._advisory = AdvisoryLeaseRepository(conn, self.writer, str(path))
+            self.leases = self._advisory
 
     async def schema_version(self) -> int:
         return await self.engine.schema_version()
@@ -55,6 +66,8 @@ class Database:
         return await self.engine.migrate()
 
     async def close(self) -> None:
+        if self._advisory is not None:
+            await self._advisory.close()
         await self.engine.close()
 
 
