@@ -1,70 +1,34 @@
-"""The HTML replay report: totals, charts, tables, empty data and escaping."""
+"""The HTML replay report: every decision explained, counts that agree with the summary,
+the policy's own lines on the charts, one card per campaign, escaping, no network."""
 
 from __future__ import annotations
 
-import random
+import io
+import json
 import re
-from collections import Counter
-from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
-from typing import Any
+from pathlib import Path
 
 import pytest
 
-from bot.tools.report_html import (
-    abbreviate_ids,
-    build_timeline,
-    evidence_summary,
-    histogram,
-    pick_bucket,
-    render_html,
-)
+from bot.campaigns import CampaignDetector
+from bot.policy_config import PolicyHolder
+from bot.tools.replay import ReplayResult, replay, summary_table
+from bot.tools.report import report_data, write_report
+from bot.tools.simulate.cli import write as write_community
+from tests.fakes import FakeScorer
 
-LABELS = ("toxicity", "insult", "identity_attack", "profanity", "threat", "spam")
-START = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "community-thread.jsonl"
 
 
-def _message(i: int, action: str = "none", *, band: str = "none", case: int | None = None,
-             scores: dict[str, float] | None = None, minutes: float = 0.0) -> dict[str, Any]:
-    scores = scores or dict.fromkeys(LABELS, 0.01)
-    return {
-        "id": f"m{i}",
-        "action": action,
-        "labels": [k for k, v in scores.items() if v >= 0.5],
-        "scores": scores,
-        "band": band,
-        "case": case,
-        "ts": (START + timedelta(minutes=minutes)).isoformat(),
-        "author_id": f"u{i % 7}",
-    }
+async def _replay(path: Path, policy: PolicyHolder, db: Path) -> ReplayResult:
+    return await replay(path, policy, FakeScorer(), db, detector=CampaignDetector(),
+                        progress=False, errors=io.StringIO(), keep_outcomes=False)
 
 
-def sample_data(n_clean: int = 40) -> dict[str, Any]:
-    rng = random.Random(7)
-    messages = [
-        _message(i, scores={k: round(rng.random() * 0.3, 4) for k in LABELS},
-                 minutes=i * 3)
-        for i in range(n_clean)
-    ]
-    messages += [
-        _message(100, "delete", band="act", case=1, minutes=10,
-                 scores={**dict.fromkeys(LABELS, 0.05), "toxicity": 0.91, "insult": 0.8}),
-        _message(101, "timeout 30", band="act", case=2, minutes=55,
-                 scores={**dict.fromkeys(LABELS, 0.05), "threat": 0.97}),
-        _message(102, "review", band="review", minutes=70,
-                 scores={**dict.fromkeys(LABELS, 0.05), "spam": 0.62}),
-    ]
-    campaigns = [{
-        "kind": "campaign",
-        "accounts": ["u1", "u2", "u3", "u4"],
-        "message_ids": ["m1", "m2", "m3", "m4", "m5"],
-        "score": 0.8731,
-        "detected_at": (START + timedelta(minutes=60)).isoformat(),
-        "target_id": "m0",
-        "evidence": {"similarity": 0.9123, "window_s": 600, "text": "same text everywhere"},
-    }]
-    malformed = [{"line": 17, "problem": "not JSON: Expecting value"}]
-    return {"messages": messages, "campaigns": campaigns, "malformed_lines": malformed}
+def _page(result: ReplayResult, tmp_path: Path) -> str:
+    out = tmp_path / "r.html"
+    write_report(result, out)
+    return out.read_text(encoding="utf-8")
 
 
 def _total(page: str, name: str) -> int:
@@ -73,141 +37,183 @@ def _total(page: str, name: str) -> int:
     return int(match.group(1).replace(",", ""))
 
 
-def test_totals_in_header() -> None:
-    page = render_html(sample_data())
-    assert _total(page, "messages") == 43
-    assert _total(page, "flagged") == 3
-    assert _total(page, "cases") == 2
-    assert _total(page, "campaigns") == 1
-    assert _total(page, "malformed lines") == 1
+def _card(page: str, number: int) -> str:
+    match = re.search(rf'<article class="card case" id="case-{number}".*?</article>', page,
+                      re.S)
+    assert match, number
+    return match.group(0)
 
 
-def test_one_histogram_svg_per_label_plus_timeline() -> None:
-    page = render_html(sample_data())
-    for label in LABELS:
-        card = re.search(rf'<div class="card" data-label="{label}">(.*?)</div>', page, re.S)
+async def test_each_case_card_explains_the_decision(
+    tmp_path: Path, policy_holder: PolicyHolder
+) -> None:
+    result = await _replay(EXAMPLE, policy_holder, tmp_path / "e.db")
+    page = _page(result, tmp_path)
+    assert 'id="dry-run"' in page
+    assert "would have" in page
+    first = _card(page, 1)
+    assert "dex" in first  # the author
+    assert "Only an idiot would believe those numbers" in first  # the excerpt
+    assert "toxicity 0.95 &gt;= act 0.90" in first  # label, score and the line it crossed
+    assert "would have deleted the message" in first
+    assert "900000000000000010" in first  # the channel
+    # The "FREE NITRO" deletes name the rule that fired, not a low spam score.
+    nitro = _card(page, 3)
+    assert "FREE NITRO" in nitro
+    assert "scam-link rule</span> scam link: discord-gift.example imitates discord.gift" in nitro
+    assert "→ delete (spam)" in nitro
+    assert "Reason recorded in the database" in nitro
+    result.close()
+
+
+async def test_page_summary_and_json_give_the_same_counts(
+    tmp_path: Path, policy_holder: PolicyHolder
+) -> None:
+    transcript, _ = write_community(tmp_path / "sim", members=60, seed=11, hours=12)
+    result = await _replay(transcript, policy_holder, tmp_path / "s.db")
+    page = _page(result, tmp_path)
+    table = summary_table(result)
+    data = report_data(result)
+    cases = int(re.search(r"cases recorded\s+(\d+)", table).group(1))  # type: ignore[union-attr]
+    assert cases == _total(page, "cases") == data["summary"]["cases"] == len(data["cases"])
+    assert page.count('<article class="card case"') == cases
+    assert _total(page, "messages") == data["summary"]["messages"] == len(data["messages"])
+    assert _total(page, "campaign alerts") == len(data["campaigns"])
+    for label, count in data["summary"]["flagged_per_label"].items():
+        assert re.search(rf"\n  {label}\s+{count}\n", table + "\n")
+        card = re.search(rf'data-label="{label}">.*?whatif-steps">.*?</p>', page, re.S)
+        assert card
+        assert f"<b>{count} flagged</b>" in card.group(0)
+    result.close()
+
+
+async def test_one_card_per_campaign_with_its_growth(
+    tmp_path: Path, policy_holder: PolicyHolder
+) -> None:
+    transcript, _ = write_community(tmp_path / "sim", members=60, seed=11, hours=12)
+    result = await _replay(transcript, policy_holder, tmp_path / "s.db")
+    data = report_data(result)
+    groups = data["campaign_groups"]
+    assert len(groups) < len(data["campaigns"])  # growing campaigns alert more than once
+    assert sum(g["alerts"] for g in groups) == len(data["campaigns"])
+    # Each alert belongs to one campaign; no two campaigns of a kind share a message (a
+    # raid's content may also be a copy-paste campaign: two kinds, two cards).
+    seen: dict[str, set[int]] = {}
+    for group in groups:
+        ids = {i for a in data["campaigns"] if a["campaign"] == group["number"]
+               for i in a["message_ids"]}
+        assert not ids & seen.get(group["kind"], set())
+        seen.setdefault(group["kind"], set()).update(ids)
+        steps = [g["accounts"] for g in group["growth"]]
+        assert steps == sorted(steps)
+        assert len(steps) == group["alerts"]
+    page = _page(result, tmp_path)
+    cards = re.findall(r'<article class="card campaign" id="campaign-(\d+)"', page)
+    assert cards == [str(g["number"]) for g in groups]
+    grown = next(g for g in groups if g["alerts"] > 1 and g["kind"] == "campaign")
+    card = re.search(rf'id="campaign-{grown["number"]}".*?</article>', page, re.S)
+    assert card
+    text = card.group(0)
+    assert f"it grew over {grown['alerts']} alerts" in text
+    assert "<h4>Accounts</h4>" in text
+    assert "<h4>Sample messages</h4>" in text
+    assert "<h4>Signals</h4>" in text
+    assert "youth" in text
+    assert '"samples"' not in text  # readable, not raw JSON
+    result.close()
+
+
+async def test_histograms_draw_the_policys_own_lines(
+    tmp_path: Path, policy_holder: PolicyHolder
+) -> None:
+    result = await _replay(EXAMPLE, policy_holder, tmp_path / "e.db")
+    page = _page(result, tmp_path)
+    labels = policy_holder.current.labels
+    for label in ("toxicity", "insult", "spam"):
+        card = re.search(rf'data-label="{label}">.*?whatif-steps">.*?</p>', page, re.S)
         assert card, label
-        assert card.group(1).count("<svg") == 1
-        assert f"{label} score" in card.group(1)  # x axis label
-        assert "messages (log)" in card.group(1)  # y axis label
-    # six histograms and one timeline
-    assert page.count("<svg") == len(LABELS) + 1
+        body = card.group(0)
+        assert body.count("<svg") == 2  # the histogram and the what-if curve
+        assert f"review {labels[label].review:.2f}" in body
+        assert f"act {labels[label].act:.2f}" in body
+        assert "at 0.5 or above" not in body
+    data = report_data(result)
+    spam = data["labels"]["spam"]
+    assert spam["review"] == labels["spam"].review
+    assert spam["at_or_above_review"] >= spam["at_or_above_act"]
+    result.close()
 
 
-def test_legend_lists_each_action_kind_taken() -> None:
-    page = render_html(sample_data())
-    legend = re.findall(r'class="legend-item" data-action="([^"]+)"', page)
-    assert legend == ["review", "delete", "timeout"]
-    assert "5 minutes buckets" in page  # a 117-minute span in 5-minute bars
+async def test_breakdowns_per_channel_and_author(
+    tmp_path: Path, policy_holder: PolicyHolder
+) -> None:
+    result = await _replay(EXAMPLE, policy_holder, tmp_path / "e.db")
+    page = _page(result, tmp_path)
+    authors = re.search(r'<table id="per-author">.*?</table>', page, re.S)
+    channels = re.search(r'<table id="per-channel">.*?</table>', page, re.S)
+    assert authors
+    assert channels
+    first_row = re.search(r"<tbody>\s*<tr><td>(\w+) <code>", authors.group(0))
+    assert first_row
+    assert first_row.group(1) in ("dex", "promo_deals")
+    assert "900000000000000010" in channels.group(0)
+    result.close()
 
 
-def test_flagged_table_has_flagged_messages_only_worst_first() -> None:
-    page = render_html(sample_data())
-    rows = re.findall(r'<tr class="flagged" data-id="([^"]+)"', page)
-    assert rows == ["m101", "m100", "m102"]
-    assert "timeout 30" in page
-    assert "#1" in page
-    assert "#2" in page
-    assert "threat <b>0.97</b>" in page
+async def test_run_metadata_is_on_the_page_and_in_the_json(
+    tmp_path: Path, policy_holder: PolicyHolder
+) -> None:
+    result = await _replay(EXAMPLE, policy_holder, tmp_path / "e.db")
+    run = report_data(result)["run"]
+    assert run["dry_run"] is True
+    assert run["model_version"] == "fake-1"
+    assert run["policy_version"] == policy_holder.current.version
+    assert run["policy_sha256"]
+    assert len(run["policy_sha256"]) == 64
+    page = _page(result, tmp_path)
+    assert run["policy_sha256"] in page
+    assert "fake-1" in page
+    assert str(EXAMPLE) in page
+    result.close()
 
 
-def test_campaign_row() -> None:
-    page = render_html(sample_data())
-    rows = re.findall(r'<tr class="campaign">(.*?)</tr>', page, re.S)
-    assert len(rows) == 1
-    row = rows[0]
-    assert "<td>campaign</td>" in row
-    assert ">0.87<" in row
-    assert '<td class="num">4</td>' in row
-    assert "… +2 more" in row
-    assert "similarity</b>: 0.912" in row
+def _line(id: int, content: str, name: str) -> str:
+    return json.dumps({
+        "id": id, "ts": "2026-03-01T12:00:00Z", "guild_id": 1, "channel_id": 10,
+        "reply_to": None, "content": content,
+        "author": {"id": 5, "name": name, "created_at": "2020-01-01T00:00:00Z",
+                   "joined_at": "2021-01-01T00:00:00Z", "roles": []},
+    })
 
 
-def test_malformed_lines_listed() -> None:
-    page = render_html(sample_data())
-    assert '<li class="malformed">line 17: not JSON: Expecting value</li>' in page
-
-
-@pytest.mark.parametrize("data", [
-    {"messages": [], "campaigns": [], "malformed_lines": []},
-    {},
-])
-def test_empty_data(data: dict[str, Any]) -> None:
-    page = render_html(data)
-    assert page.startswith("<!DOCTYPE html>")
-    assert _total(page, "messages") == 0
-    assert _total(page, "flagged") == 0
-    assert "No flagged messages." in page
-    assert "No campaigns detected." in page
-    assert "<svg" not in page
-
-
-def test_messages_without_actions_or_dates() -> None:
-    data = {"messages": [_message(1), {**_message(2), "ts": "not a time"}]}
-    page = render_html(data)
-    assert "No actions taken" in page
-    assert "1 messages without a readable time left out" in page
-
-
-def test_user_text_is_escaped() -> None:
+async def test_transcript_text_is_escaped_and_nothing_is_fetched(
+    tmp_path: Path, policy_holder: PolicyHolder
+) -> None:
     evil = "<script>alert(1)</script>"
-    data = sample_data(3)
-    data["messages"][-1]["id"] = f'x"><img src=x onerror=alert(2)>{evil}'
-    data["messages"][-1]["labels"] = [evil]
-    data["messages"][-1]["scores"] = {evil: 0.99}
-    data["messages"][-1]["action"] = evil
-    data["campaigns"][0]["kind"] = evil
-    data["campaigns"][0]["message_ids"] = [evil]
-    data["campaigns"][0]["evidence"] = {evil: evil, "text": f"look {evil}", "n": [evil] * 9}
-    data["campaigns"][0]["target_id"] = evil
-    data["malformed_lines"] = [{"line": evil, "problem": evil}]
-    page = render_html(data)
+    path = tmp_path / "t.jsonl"
+    path.write_text(_line(1, f"you idiot {evil}", 'x"><img src=x onerror=alert(2)>') + "\n"
+                    + "{not json " + evil + "\n", encoding="utf-8")
+    result = await _replay(path, policy_holder, tmp_path / "x.db")
+    page = _page(result, tmp_path)
     assert "<script" not in page.lower()
     assert "<img" not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "look &lt;script&gt;" in page
-
-
-def test_report_has_no_external_resources() -> None:
-    page = render_html(sample_data())
+    assert "you idiot &lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert not re.search(r'(src|href)="(https?:)?//', page)
     assert "@import" not in page
-    assert "url(" not in page
+    assert not re.search(r"url\((?!#)", page)  # the charts' clip paths are local only
+    result.close()
 
 
-def test_write_report_html(tmp_path: Any) -> None:
-    from bot.tools import report
-
-    result = SimpleNamespace(outcomes=[], alerts=[], bad_lines=[], failed_lines=[],
-                             skipped=Counter())
-    path = tmp_path / "r.html"
-    report.write_report(result, path)  # type: ignore[arg-type]
-    assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-
-
-def test_helpers() -> None:
-    assert histogram([0.0, 0.049, 0.05, 0.999, 1.0, 1.5, -1]) == [3, 1] + [0] * 17 + [3]
-    assert pick_bucket(0) == (60, "1 minute")
-    assert pick_bucket(3 * 3600)[1] == "5 minutes"
-    assert pick_bucket(3 * 86400)[1] == "6 hours"
-    assert pick_bucket(40 * 86400)[1] == "1 day"
-    assert pick_bucket(5 * 365 * 86400)[0] >= 30 * 86400
-    assert abbreviate_ids([]) == "—"
-    assert ">" + "a" * 23 + "…<" in abbreviate_ids(["a" * 40])
-    assert evidence_summary({}) == "—"
-    assert evidence_summary("<b>") == "&lt;b&gt;"
-
-
-def test_timeline_buckets_and_mixed_offsets() -> None:
-    messages = [
-        {"action": "delete", "ts": "2024-05-01T12:00:00+00:00"},
-        {"action": "delete", "ts": "2024-05-01T14:30:00+02:00"},  # 12:30 UTC
-        {"action": "ban", "ts": "2024-05-01T13:59:00"},  # naive: UTC
-        {"action": "none", "ts": "2024-05-01T13:00:00Z"},
-    ]
-    timeline = build_timeline(messages)
-    assert timeline is not None
-    assert timeline.bucket_name == "5 minutes"
-    assert sum(sum(c.values()) for c in timeline.counts) == 3
-    assert timeline.kinds == ["delete", "ban"]
-    assert timeline.skipped_none == 1
+@pytest.mark.parametrize("content", ["", "good morning"])
+async def test_an_empty_or_quiet_replay_still_renders(
+    tmp_path: Path, policy_holder: PolicyHolder, content: str
+) -> None:
+    path = tmp_path / "t.jsonl"
+    path.write_text(_line(1, content, "ann") + "\n" if content else "", encoding="utf-8")
+    result = await _replay(path, policy_holder, tmp_path / "q.db")
+    page = _page(result, tmp_path)
+    assert page.startswith("<!DOCTYPE html>")
+    assert _total(page, "cases") == 0
+    assert "No cases: the policy would have done nothing." in page
+    assert "No campaigns detected." in page
+    result.close()
