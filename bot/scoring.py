@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from bot.policy_config import ModelSpec
-from models.api import Scorer, ScoreRequest, ScoreResult
+from models.api import Scorer, ScoreRequest, ScoreResult, ScorerUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -106,8 +106,11 @@ class MicroBatcher:
                 results = await self._score(loop, [p.request for p in live])
             except Exception as exc:
                 log.exception("scoring batch of %d failed", len(live))
-                if len(live) == 1:
-                    _fail(live[0], exc)
+                if len(live) == 1 or isinstance(exc, ScorerUnavailableError):
+                    # A scorer that cannot be reached fails them all alike: no one-by-one
+                    # retry, which would only wait out the same outage once per request.
+                    for pending in live:
+                        _fail(pending, exc)
                 else:  # one bad request must not fail the others: retry them one at a time
                     await self._score_singly(loop, live)
                 continue

@@ -8,6 +8,7 @@ back (the pipeline's UnscoredQueue).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -15,9 +16,9 @@ import pytest
 
 from bot.policy_config import ModelSpec, PolicyHolder
 from bot.remote_scorer import RemoteScorer
-from bot.scoring import load_scorer
+from bot.scoring import MicroBatcher, load_scorer
 from bot.services import build_services
-from models.api import ScoreRequest, ScorerUnavailableError
+from models.api import ScoreRequest, ScoreResult, ScorerUnavailableError
 from models.serve.app import build_app
 from models.serve.backend import BatchingBackend
 from tests.conftest import make_event
@@ -125,3 +126,23 @@ async def test_messages_are_recorded_unscored_and_handled_once_the_service_retur
     finally:
         await services.close()
         remote.close()
+
+
+class DownScorer:
+    version = "down"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def score_batch(self, requests: Sequence[ScoreRequest]) -> list[ScoreResult]:
+        self.calls += 1
+        raise ScorerUnavailableError("connection refused")
+
+
+async def test_an_outage_fails_the_whole_batch_at_once() -> None:
+    scorer = DownScorer()
+    async with MicroBatcher(scorer, max_batch=8, max_wait=0.05) as batcher:
+        results = await asyncio.gather(*(batcher.score(ScoreRequest(f"m{i}")) for i in range(5)),
+                                       return_exceptions=True)
+    assert all(isinstance(r, ScorerUnavailableError) for r in results)
+    assert scorer.calls == 1  # not retried one by one: each would wait out the same outage
