@@ -30,6 +30,20 @@ def is_postgres_url(target: Path | str) -> bool:
     return str(target).startswith(_PG_SCHEMES)
 
 
+class DatabaseUnavailableError(Exception):
+    """The database named cannot be reached or opened (said plainly, password left out)."""
+
+
+def as_target(text: str) -> Path | str:
+    """A ``--db`` argument: a PostgreSQL URL stays text (a Path would fold its ``//``)."""
+    return text if is_postgres_url(text) else Path(text)
+
+
+def is_missing(target: Path | str) -> bool:
+    """A SQLite file that does not exist (a URL is the server's to answer for)."""
+    return not is_postgres_url(target) and not Path(target).is_file()
+
+
 def describe_target(target: Path | str) -> str:
     """The database as it may be printed: a URL without its password."""
     text = str(target)

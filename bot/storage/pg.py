@@ -18,7 +18,15 @@ from typing import Any
 
 import asyncpg
 
-from bot.storage.engine import POSTGRESQL, Connection, Result, Rows, to_numbered
+from bot.storage.engine import (
+    POSTGRESQL,
+    Connection,
+    DatabaseUnavailableError,
+    Result,
+    Rows,
+    describe_target,
+    to_numbered,
+)
 from bot.storage.schema import migration_scripts
 
 #: Errors that clear by themselves: serialisation failure, deadlock, lock not available,
@@ -145,8 +153,12 @@ def is_transient(exc: BaseException) -> bool:
 
 async def open_postgres(url: str) -> PgEngine:
     """Connect to ``url`` and apply pending migrations."""
-    pool = await asyncpg.create_pool(url, min_size=1, max_size=POOL_SIZE,
-                                     server_settings={"application_name": "vigil"})
+    try:
+        pool = await asyncpg.create_pool(url, min_size=1, max_size=POOL_SIZE,
+                                         server_settings={"application_name": "vigil"})
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        raise DatabaseUnavailableError(
+            f"cannot open the PostgreSQL database {describe_target(url)}: {exc}") from exc
     engine = PgEngine(pool, url)
     try:
         await engine.migrate()
