@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from pydantic import ValidationError
 
 from bot.policy_config import ModelSpec, PolicyHolder
 from bot.remote_scorer import RemoteScorer
@@ -146,3 +147,10 @@ async def test_an_outage_fails_the_whole_batch_at_once() -> None:
                                        return_exceptions=True)
     assert all(isinstance(r, ScorerUnavailableError) for r in results)
     assert scorer.calls == 1  # not retried one by one: each would wait out the same outage
+
+
+def test_the_policy_model_url_must_be_http() -> None:
+    assert ModelSpec.model_validate({"url": "https://scorer.internal:8443/vigil"}).url
+    for bad in ("scorer:8000", "ftp://scorer", "http://", "http://has space"):
+        with pytest.raises(ValidationError):
+            ModelSpec.model_validate({"url": bad})
