@@ -200,7 +200,8 @@ class ReplayStats:
     channels: BoundedTallies = field(default_factory=BoundedTallies)
     authors: BoundedTallies = field(default_factory=BoundedTallies)
     timeline: TimeBuckets = field(default_factory=TimeBuckets)
-    _top: list[tuple[float, int, TopCase]] = field(default_factory=list)
+    #: (score, -case number, arrival order, case): the order breaks ties between servers.
+    _top: list[tuple[float, int, int, TopCase]] = field(default_factory=list)
 
     def add(self, outcome: MessageOutcome) -> None:
         verdict, event = outcome.verdict, outcome.event
@@ -238,15 +239,15 @@ class ReplayStats:
         text = outcome.event.text.raw.replace("\n", " ")
         top = TopCase(score, case.number, case.action, why, outcome.event.author.name,
                       text[:57] + "..." if len(text) > 60 else text)
-        item = (score, -case.number, top)
+        item = (score, -case.number, -self.messages, top)
         if len(self._top) < TOP_CASES:
             heapq.heappush(self._top, item)
-        elif item[:2] > self._top[0][:2]:
+        elif item[:3] > self._top[0][:3]:
             heapq.heapreplace(self._top, item)
 
     @property
     def top_cases(self) -> list[TopCase]:
-        return [item[2] for item in sorted(self._top, key=lambda i: i[:2], reverse=True)]
+        return [item[3] for item in sorted(self._top, key=lambda i: i[:3], reverse=True)]
 
     def label_order(self) -> list[str]:
         known = ("toxicity", "insult", "identity_attack", "profanity", "threat", "spam")

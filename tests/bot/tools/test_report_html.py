@@ -38,7 +38,7 @@ def _total(page: str, name: str) -> int:
 
 
 def _card(page: str, number: int) -> str:
-    match = re.search(rf'<article class="card case" id="case-{number}".*?</article>', page,
+    match = re.search(rf'<article class="card case" id="case-\d+-{number}".*?</article>', page,
                       re.S)
     assert match, number
     return match.group(0)
