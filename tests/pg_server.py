@@ -118,8 +118,11 @@ def _in_own_loop(work: Coroutine[Any, Any, None]) -> None:
         pool.submit(asyncio.run, work).result()
 
 
-def start() -> PgServer:
-    """Start a server with a migrated template database, or raise PostgresUnavailableError."""
+def start(*, durable: bool = False) -> PgServer:
+    """Start a server with a migrated template database, or raise PostgresUnavailableError.
+
+    Tests run it without fsync (their data is thrown away); ``durable`` keeps PostgreSQL's
+    defaults, as a measurement beside SQLite's synced commits must."""
     bindir = find_bindir()
     if bindir is None:
         raise PostgresUnavailableError(
@@ -139,9 +142,10 @@ def start() -> PgServer:
     try:
         _run(server, [str(bindir / "initdb"), "-D", data, "-U", server.user, "-A", "trust",
                       "-E", "UTF8", "--locale=C", "--no-sync"])
-        options = (f"-k {server.socket_dir} -p {server.port} -c listen_addresses='' "
-                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-                   "-c max_connections=200")
+        options = f"-k {server.socket_dir} -p {server.port} -c listen_addresses='' "
+        options += "-c max_connections=200"
+        if not durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         _run(server, [str(bindir / "pg_ctl"), "-D", data, "-o", options, "-l",
                       str(root / "server.log"), "-w", "start"])
         _admin(server, f"CREATE DATABASE {TEMPLATE}")

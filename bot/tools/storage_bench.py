@@ -1,0 +1,135 @@
+"""``python -m bot.tools.storage_bench --postgres URL``: messages/s of one bot process
+recording into SQLite and into PostgreSQL, side by side, on the same transcript.
+
+The transcript is a simulated community (``python -m bot.simulate``) unless
+``--transcript`` names one. Each backend gets a fresh database and the whole replay path
+the bot runs per message (rules, strikes, cases, their events, score rows). The model is
+left out on purpose: a word-list scorer stands in, as if scoring were remote and instant,
+so the figures are the bot process's own ceiling. ``--model`` adds the in-process model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.policy_config import PolicyHolder
+from bot.settings import DEFAULT_CONFIG
+from bot.storage import open_database
+from bot.storage.engine import describe_target, is_postgres_url
+from bot.tools.replay import replay
+from models.api import LABELS, Scorer, ScoreRequest, ScoreResult
+
+#: Words that make the stand-in scorer score high, so cases and strikes are written too.
+_WORDS = {"idiot": "insult", "stupid": "insult", "trash": "toxicity", "hate": "toxicity",
+          "buy": "spam", "free": "spam", "kill": "threat"}
+
+
+class WordListScorer:
+    """Instant, deterministic scores from a few words: storage and pipeline cost only."""
+
+    version = "word-list-bench"
+
+    def score_batch(self, requests: Sequence[ScoreRequest]) -> list[ScoreResult]:
+        results = []
+        for request in requests:
+            scores = dict.fromkeys(LABELS, 0.02)
+            for word in request.text.lower().split():
+                label = _WORDS.get(word.strip(".,!?"))
+                if label is not None:
+                    scores[label] = 0.96
+                    scores["toxicity"] = max(scores["toxicity"], 0.9)
+            results.append(ScoreResult(scores=scores))
+        return results
+
+
+@dataclass(frozen=True)
+class Run:
+    backend: str
+    messages: int
+    seconds: float
+    cases: int
+
+    @property
+    def rate(self) -> float:
+        return self.messages / self.seconds if self.seconds else 0.0
+
+
+async def _one(transcript: Path, target: Path | str, scorer: Scorer, backend: str) -> Run:
+    started = time.perf_counter()
+    result = await replay(transcript, PolicyHolder(DEFAULT_CONFIG), scorer, target,
+                          progress=True, keep_outcomes=False)
+    seconds = time.perf_counter() - started
+    messages = result.stats.messages
+    result.close()
+    db = await open_database(target)
+    try:
+        cases = len(await db.cases.all())
+    finally:
+        await db.close()
+    return Run(backend, messages, seconds, cases)
+
+
+def table(runs: Sequence[Run]) -> str:
+    base = runs[0].rate or 1.0
+    lines = [f"{'backend':<28} {'messages':>8} {'seconds':>8} {'msg/s':>8} {'cases':>6} "
+             f"{'vs first':>8}"]
+    for run in runs:
+        lines.append(f"{run.backend:<28} {run.messages:>8} {run.seconds:>8.2f} "
+                     f"{run.rate:>8.0f} {run.cases:>6} {run.rate / base:>7.2f}x")
+    return "\n".join(lines)
+
+
+def _simulate(folder: Path, members: int, hours: int, seed: int) -> Path:
+    subprocess.run([sys.executable, "-m", "bot.simulate", "--out", str(folder), "--members",
+                    str(members), "--hours", str(hours), "--seed", str(seed)], check=True)
+    return folder / "community.jsonl"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.tools.storage_bench",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("--postgres", default=None, metavar="URL",
+                        help="an empty PostgreSQL database to record into (its tables are "
+                             "created; run on a throwaway database)")
+    parser.add_argument("--transcript", type=Path, default=None)
+    parser.add_argument("--members", type=int, default=300)
+    parser.add_argument("--hours", type=int, default=6)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--model", action="store_true",
+                        help="also run SQLite with the real in-process model")
+    args = parser.parse_args(argv)
+    if args.postgres is not None and not is_postgres_url(args.postgres):
+        print("--postgres takes a postgresql:// URL", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="vigil-bench-") as folder:
+        work = Path(folder)
+        transcript = args.transcript or _simulate(work, args.members, args.hours, args.seed)
+        runs = [asyncio.run(_one(transcript, work / "bench.db", WordListScorer(),
+                                 "sqlite (file, WAL)"))]
+        if args.postgres:
+            runs.append(asyncio.run(_one(transcript, args.postgres, WordListScorer(),
+                                         "postgresql")))
+        if args.model:
+            from bot.scoring import load_scorer
+
+            scorer = load_scorer(PolicyHolder(DEFAULT_CONFIG).current.model)
+            runs.append(asyncio.run(_one(transcript, work / "model.db", scorer,
+                                         "sqlite + in-process model")))
+    print(f"\ntranscript: {transcript.name if args.transcript else 'simulated'}, "
+          f"scorer: word list (instant){', model' if args.model else ''}")
+    if args.postgres:
+        print(f"postgresql: {describe_target(args.postgres)}")
+    print(table(runs))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
