@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from datetime import timedelta
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -22,10 +23,12 @@ from bot.coordination import CoordinationDetector
 from bot.discord.buttons import say
 from bot.discord.executor import DiscordExecutor
 from bot.discord.views import AppealButton
+from bot.lease_keeper import LeaseKeeper
 from bot.policy_config import PolicyConfigError, PolicyHolder
 from bot.retention import purge_daily
 from bot.services import Services, build_services
 from bot.settings import Settings
+from bot.storage.lease import LeaseTakenError
 from bot.storage.records import Case
 from models.api import Scorer
 
@@ -73,6 +76,8 @@ class VigilBot(commands.Bot):
         executor: DiscordExecutor,
         events: CaseEventBridge,
         dev_guild_id: int | None = None,
+        lease_name: str = "actor",
+        review_pending_after: timedelta = timedelta(hours=6),
     ) -> None:
         intents = discord.Intents.default()
         intents.message_content = True
@@ -92,11 +97,21 @@ class VigilBot(commands.Bot):
         self.reconciled: list[Case] = []
         self._reconcile_task: asyncio.Task[None] | None = None
         self._purge_task: asyncio.Task[None] | None = None
+        #: Only the holder of this database's lease acts on cases (a second process is
+        #: refused at start); lost later, the bot stops acting and shuts down.
+        self.lease = LeaseKeeper(services.db.leases, lease_name, clock=services.cases.clock,
+                                 on_lost=self._lease_lost)
+        self._lease_task: asyncio.Task[None] | None = None
+        self.review_pending_after = review_pending_after
         executor.attach(self)
         events.bot = self
         self.tree.on_error = self.on_app_command_error  # type: ignore[method-assign]
 
     async def setup_hook(self) -> None:
+        # First: a second process on the same database stops here (LeaseTakenError).
+        await self.lease.acquire()
+        self.services.cases.may_act = self.lease.may_act
+        self._lease_task = asyncio.create_task(self.lease.run())
         # Persistent controls: the DM Appeal button; cogs add theirs in their setup().
         self.add_dynamic_items(AppealButton)
         for extension in EXTENSIONS:
@@ -113,7 +128,8 @@ class VigilBot(commands.Bot):
 
     async def _reconcile_when_ready(self) -> None:
         await self.wait_until_ready()
-        self.reconciled = await self.services.cases.reconcile()
+        self.reconciled = await self.services.cases.reconcile(
+            review_after=lambda _guild: self.review_pending_after)
         if self.reconciled:
             log.info("reconciled %d pending case(s)", len(self.reconciled))
 
@@ -146,7 +162,14 @@ class VigilBot(commands.Bot):
         except discord.HTTPException:
             log.warning("could not report a command error to the user")
 
+    def _lease_lost(self, reason: str) -> None:
+        log.error("shutting down: %s", reason)
+        asyncio.get_running_loop().create_task(self.close())
+
     async def close(self) -> None:
+        if self._lease_task is not None and not self._lease_task.done():
+            self._lease_task.cancel()
+        await self.lease.release()
         if self._reconcile_task is not None and not self._reconcile_task.done():
             self._reconcile_task.cancel()
         if self._purge_task is not None and not self._purge_task.done():
@@ -164,9 +187,11 @@ async def create_bot(
     max_batch: int = 32,
     max_wait: float = 0.015,
     queue_size: int = 1024,
+    lease_name: str = "actor",
+    review_pending_after: timedelta = timedelta(hours=6),
 ) -> VigilBot:
     """Build the services (with the Discord executor and the event bridge) and the bot."""
-    executor = DiscordExecutor(lambda: policy.current)
+    executor = DiscordExecutor(lambda _guild=None: policy.current)
     events = CaseEventBridge()
     services = await build_services(
         db_path=db_path, policy=policy, scorer=scorer, executor=executor,
@@ -174,7 +199,8 @@ async def create_bot(
         clock=discord.utils.utcnow, on_event=events, detector=detector,
         max_batch=max_batch, max_wait=max_wait, queue_size=queue_size,
     )
-    return VigilBot(services, executor=executor, events=events, dev_guild_id=dev_guild_id)
+    return VigilBot(services, executor=executor, events=events, dev_guild_id=dev_guild_id,
+                    lease_name=lease_name, review_pending_after=review_pending_after)
 
 
 def campaign_detector() -> CoordinationDetector:
@@ -205,6 +231,10 @@ def run_bot(settings: Settings) -> int:
         return 2
     try:
         asyncio.run(_run(settings, policy, scorer, token))
+    except LeaseTakenError as exc:
+        print(f"refusing to start: {exc}. Stop that process first (or, if it is gone, "
+              "wait for its lease to lapse).", file=sys.stderr)
+        return 3
     except discord.LoginFailure:
         print("Discord rejected VIGIL_TOKEN; reset the token in the Developer Portal.",
               file=sys.stderr)
@@ -224,6 +254,7 @@ async def _run(settings: Settings, policy: PolicyHolder, scorer: Scorer, token: 
         detector=campaign_detector(), dev_guild_id=settings.dev_guild_id,
         max_batch=settings.batch_max_size, max_wait=settings.batch_max_wait_ms / 1000,
         queue_size=settings.batch_queue_size,
+        review_pending_after=timedelta(hours=settings.review_pending_after_hours),
     )
     try:
         async with bot:

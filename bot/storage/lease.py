@@ -4,7 +4,8 @@ Two bot processes on one database would both carry out the same cases. The lease
 per name (``actor``; one per shard range when shards run in several processes) that a
 process takes when it is free or expired and renews well before it expires; everyone else
 is refused with who holds it. A crashed holder stops renewing, so its lease lapses after
-``ttl`` and the next start takes it over.
+``ttl`` and the next start takes it over (at once when the holder was on this host and its
+process is gone).
 """
 
 from __future__ import annotations
@@ -46,6 +47,23 @@ def new_holder_token() -> str:
     return uuid.uuid4().hex
 
 
+def _holder_gone(current: LeaseHolder) -> bool:
+    """A holder on this host whose process no longer runs left its lease behind (a crash):
+    it need not be waited out. The same pid as ours with another token is a previous run
+    (a container restarts its main process with the same pid); elsewhere, wait for expiry."""
+    if current.host != socket.gethostname():
+        return False
+    if current.pid == os.getpid():
+        return True
+    try:
+        os.kill(current.pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False
+
+
 class LeaseRepository:
     def __init__(self, conn: Connection, writer: Writer) -> None:
         self._conn = conn
@@ -56,7 +74,8 @@ class LeaseRepository:
 
         async def take(conn: Connection) -> LeaseHolder:
             current = await self._read(conn, name)
-            if current is not None and current.holder != holder and current.expires_at > at:
+            if current is not None and current.holder != holder and current.expires_at > at \
+                    and not _holder_gone(current):
                 raise LeaseTakenError(current)
             acquired = current.acquired_at if current and current.holder == holder else at
             await conn.execute(
