@@ -30,3 +30,6 @@ class Settings(BaseSettings):
     batch_max_size: int = Field(default=32, ge=1)
     batch_max_wait_ms: float = Field(default=15.0, ge=0)
     batch_queue_size: int = Field(default=1024, ge=1)
+    #: A ban or kick still pending at start after this many hours (the bot was down when
+    #: it was decided) goes to the review queue instead of being carried out that late.
+    review_pending_after_hours: float = Field(default=6.0, gt=0, le=24 * 365)
