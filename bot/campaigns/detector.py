@@ -58,12 +58,20 @@ class _Guild:
     raid: RaidTracker = field(default_factory=RaidTracker)
 
 
+#: Servers whose windows one process holds at once (a shard's worth of busy ones): with
+#: ``max_messages`` per server this bounds the detector's memory in a sharded process.
+MAX_GUILDS = 2_500
+
+
 class CampaignDetector:
     """Coordination detector the pipeline and replay use; no arguments needed."""
 
     def __init__(self, *, max_messages: int = 20_000, max_authors: int = 50_000,
-                 join_margin: float = JOIN_MARGIN, max_clusters: int = 256) -> None:
+                 join_margin: float = JOIN_MARGIN, max_clusters: int = 256,
+                 max_guilds: int = MAX_GUILDS) -> None:
         self.max_messages = max_messages
+        #: Servers held at once; the one quiet longest goes first (its window refills).
+        self.max_guilds = max_guilds
         #: Clusters kept past their messages (``cluster_ttl_minutes``) per guild, at most.
         self.max_clusters = max_clusters
         self.max_authors = max_authors
@@ -137,7 +145,8 @@ class CampaignDetector:
         join = max(0.0, cfg.embedding_similarity - self.join_margin)
         thresholds = (cfg.minhash_similarity, cfg.embedding_similarity, join,
                       cfg.cluster_ttl_minutes)
-        guild = self._guilds.get(guild_id)
+        # Popped and put back last: the dict's order is how recently each server spoke.
+        guild = self._guilds.pop(guild_id, None)
         if guild is None or guild.thresholds != thresholds:
             # New thresholds need a new LSH; the window refills within window_minutes.
             index = NearDupIndex(minhash_threshold=thresholds[0],
@@ -149,10 +158,16 @@ class CampaignDetector:
                                  keep_for=timedelta(minutes=cfg.cluster_ttl_minutes))
             if guild is None:
                 guild = _Guild(index, thresholds)
-                self._guilds[guild_id] = guild
             else:
                 guild.index, guild.thresholds = index, thresholds
+        self._guilds[guild_id] = guild
+        while len(self._guilds) > self.max_guilds:
+            del self._guilds[next(iter(self._guilds))]
         return guild
+
+    @property
+    def guilds_held(self) -> int:
+        return len(self._guilds)
 
     def window_size(self, guild_id: int) -> int:
         """Messages currently held for ``guild_id`` (memory bound checks)."""

@@ -181,3 +181,16 @@ def test_forget_reaches_kept_posts_and_retained_clusters() -> None:
     assert len(index.retained) == 1
     detector.forget(1, 70)
     assert index.retained == {}  # one account left is no cluster worth keeping
+
+
+def test_servers_held_at_once_are_bounded_and_the_quietest_goes_first() -> None:
+    """A sharded process sees thousands of servers: their windows stay bounded in number."""
+    import dataclasses
+
+    detector = CampaignDetector(max_guilds=3)
+    for guild in (1, 2, 3, 1, 4):  # server 1 speaks again before 4 arrives
+        message = dataclasses.replace(event(member(guild), f"hello from server {guild} today"),
+                                      guild_id=guild)
+        detector.observe(message, result(basis(guild)), verdict(), POLICY)
+    assert detector.guilds_held == 3
+    assert [detector.window_size(g) for g in (1, 2, 3, 4)] == [2, 0, 1, 1]
