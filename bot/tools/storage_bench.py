@@ -6,12 +6,16 @@ The transcript is a simulated community (``python -m bot.simulate``) unless
 the bot runs per message (rules, strikes, cases, their events, score rows). The model is
 left out on purpose: a word-list scorer stands in, as if scoring were remote and instant,
 so the figures are the bot process's own ceiling. ``--model`` adds the in-process model.
+``--processes N`` also runs N bot processes at once on one database, each replaying the
+transcript as a server of its own (as shard processes do): their total messages/s shows
+what another process buys on each engine.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import subprocess
 import sys
 import tempfile
@@ -62,16 +66,17 @@ class Run:
         return self.messages / self.seconds if self.seconds else 0.0
 
 
-async def _one(transcript: Path, target: Path | str, scorer: Scorer, backend: str) -> Run:
+async def _one(transcript: Path, target: Path | str, scorer: Scorer, backend: str,
+               progress: bool = True, guild: int | None = None) -> Run:
     started = time.perf_counter()
     result = await replay(transcript, PolicyHolder(DEFAULT_CONFIG), scorer, target,
-                          progress=True, keep_outcomes=False)
+                          progress=progress, keep_outcomes=False)
     seconds = time.perf_counter() - started
     messages = result.stats.messages
     result.close()
     db = await open_database(target)
     try:
-        cases = len(await db.cases.all())
+        cases = len(await db.cases.all(guild))
     finally:
         await db.close()
     return Run(backend, messages, seconds, cases)
@@ -85,6 +90,35 @@ def table(runs: Sequence[Run]) -> str:
         lines.append(f"{run.backend:<28} {run.messages:>8} {run.seconds:>8.2f} "
                      f"{run.rate:>8.0f} {run.cases:>6} {run.rate / base:>7.2f}x")
     return "\n".join(lines)
+
+
+def _rehome(transcript: Path, guild: int, folder: Path) -> Path:
+    """A copy of ``transcript`` as server ``guild``, its message ids moved out of the way."""
+    offset = guild * 100_000_000
+    out = folder / f"guild-{guild}.jsonl"
+    with transcript.open(encoding="utf-8") as src, out.open("w", encoding="utf-8") as dst:
+        for line in src:
+            item = json.loads(line)
+            item["guild_id"] = guild
+            for key in ("id", "reply_to"):
+                if isinstance(item.get(key), int):
+                    item[key] += offset
+            dst.write(json.dumps(item) + "\n")
+    return out
+
+
+def _together(transcript: Path, target: Path | str, processes: int, folder: Path,
+              backend: str) -> Run:
+    """``processes`` bot processes replaying into ``target`` at once, a server each."""
+    copies = [_rehome(transcript, 2 + n, folder) for n in range(processes)]
+    started = time.perf_counter()
+    workers = [subprocess.Popen([sys.executable, "-m", "bot.tools.storage_bench", "--worker",
+                                 str(target), "--transcript", str(copy)],
+                                stdout=subprocess.PIPE, text=True) for copy in copies]
+    reports = [json.loads(w.communicate()[0].strip().splitlines()[-1]) for w in workers]
+    seconds = time.perf_counter() - started
+    return Run(f"{backend}, {processes} processes", sum(r["messages"] for r in reports),
+               seconds, sum(r["cases"] for r in reports))
 
 
 def _simulate(folder: Path, members: int, hours: int, seed: int) -> Path:
@@ -105,7 +139,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--model", action="store_true",
                         help="also run SQLite with the real in-process model")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="also run this many bot processes at once on each engine")
+    parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.worker is not None:  # one of --processes: replay, report one JSON line
+        target = args.worker if is_postgres_url(args.worker) else Path(args.worker)
+        with args.transcript.open(encoding="utf-8") as lines:
+            guild = int(json.loads(next(lines))["guild_id"])
+        run = asyncio.run(_one(args.transcript, target, WordListScorer(), "worker",
+                               progress=False, guild=guild))
+        print(json.dumps({"messages": run.messages, "cases": run.cases}))
+        return 0
     if args.postgres is not None and not is_postgres_url(args.postgres):
         print("--postgres takes a postgresql:// URL", file=sys.stderr)
         return 2
@@ -117,6 +162,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.postgres:
             runs.append(asyncio.run(_one(transcript, args.postgres, WordListScorer(),
                                          "postgresql")))
+        if args.processes > 1:
+            runs.append(_together(transcript, work / "together.db", args.processes, work,
+                                  "sqlite"))
+            if args.postgres:
+                runs.append(_together(transcript, args.postgres, args.processes, work,
+                                      "postgresql"))
         if args.model:
             from bot.scoring import load_scorer
 
