@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 import discord
 
@@ -159,7 +158,7 @@ class DiscordExecutor:
             return trace.success(already_applied=case.action == "kick", member_gone=True)
         if case.action == "timeout":
             until = member.timed_out_until
-            return trace.success(already_applied=True) if until and until > datetime.now(UTC) \
+            return trace.success(already_applied=True) if until and until > discord.utils.utcnow() \
                 else None
         if case.action == "quarantine":
             role = self._quarantine_role(guild)
