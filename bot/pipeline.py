@@ -23,6 +23,7 @@ from bot.scoring import MicroBatcher
 from bot.storage.backlog import Backlog, Step
 from bot.storage.campaigns import CampaignRepository
 from bot.storage.records import Case, CaseKind, CaseStatus, MessageScore, NewCase
+from bot.storage.score_batches import ScoreWrites
 from bot.storage.scores import ScoreRepository
 from bot.storage.skipped import MessageRef
 from bot.storage.writer import is_busy
@@ -85,6 +86,8 @@ class ModerationPipeline:
         self._scores = scores
         self._campaigns = campaigns
         self.backlog = backlog
+        #: Score records go one transaction per scored batch (bot.storage.score_batches).
+        self.score_writes = ScoreWrites(scores, backlog)
         self._policy = policy
         self.detector = detector
         self.live = live
@@ -120,7 +123,8 @@ class ModerationPipeline:
         A scorer that cannot answer (ScorerUnavailableError) gets them recorded as not scored,
         with the reason, and held for a retry: nothing is decided without scores."""
         try:
-            return await self._handle_scored(events)
+            async with self.score_writes.window():
+                return await self._handle_scored(events)
         except ScorerUnavailableError as exc:
             if self.unscored is None:
                 raise
@@ -216,7 +220,8 @@ class ModerationPipeline:
             tries += 1
             if tries > 1:  # held: cases recorded meanwhile may change the strike count
                 verdict = await judge()
-            await self._record_scores(event, scores, verdict, result, claim_stances, policy)
+            await self._record_scores(event, scores, verdict, result, claim_stances, policy,
+                                      batched=not verdict.needs_case and not event.edited)
             new = self._case_for(event, verdict, scores, policy) if verdict.needs_case else None
             if event.edited:  # the cases already on the message decide what opens now
                 return (self._rescore_step(event, new, opened),)
@@ -277,11 +282,15 @@ class ModerationPipeline:
         result: ScoreResult,
         claim_stances: dict[str, dict[str, float]],
         policy: Policy,
+        batched: bool = False,
     ) -> None:
         stance: dict[str, object] | None = None
         if result.parent_stance is not None or claim_stances:
             stance = {"parent": result.parent_stance, "claims": claim_stances}
-        await self._scores.save(MessageScore(
+        # Only a record with no case after it waits for the batch: one that opens a
+        # case (or settles an edit) is written first, in the message's own job.
+        save = self.score_writes.save if batched else self._scores.save
+        await save(MessageScore(
             message_id=event.id, guild_id=event.guild_id, channel_id=event.channel_id,
             author_id=event.author.id, created_at=event.created_at,
             scores={k: round(v, 5) for k, v in scores.items()}, stance=stance,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from bot.storage.engine import Connection
 from bot.storage.records import MessageScore
@@ -13,6 +14,21 @@ _COLUMNS = ("message_id", "guild_id", "channel_id", "author_id", "created_at", "
             "policy_version", "review_decision", "rules")
 #: Every column but the key takes the new row's value, as a replace would.
 _REPLACE = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[1:])
+_UPSERT = (f"INSERT INTO message_scores ({', '.join(_COLUMNS)}) "
+           f"VALUES ({', '.join('?' * len(_COLUMNS))}) "
+           f"ON CONFLICT (message_id) DO UPDATE SET {_REPLACE}")
+
+
+def _row(record: MessageScore) -> tuple[object, ...]:
+    return (
+        record.message_id, record.guild_id, record.channel_id, record.author_id,
+        record.created_at.isoformat(), json.dumps(record.scores, sort_keys=True),
+        json.dumps(record.stance) if record.stance is not None else None,
+        json.dumps(list(record.labels)), record.action, record.band,
+        float(record.evasion), record.model_version, record.policy_version,
+        record.review_decision,
+        json.dumps({k: list(v) for k, v in record.rules.items()}, sort_keys=True),
+    )
 
 
 class ScoreRepository:
@@ -22,23 +38,16 @@ class ScoreRepository:
 
     async def save(self, record: MessageScore) -> None:
         """Insert or replace (an edit re-scores the same message id)."""
-        values = (
-            record.message_id, record.guild_id, record.channel_id, record.author_id,
-            record.created_at.isoformat(), json.dumps(record.scores, sort_keys=True),
-            json.dumps(record.stance) if record.stance is not None else None,
-            json.dumps(list(record.labels)), record.action, record.band,
-            float(record.evasion), record.model_version, record.policy_version,
-            record.review_decision,
-            json.dumps({k: list(v) for k, v in record.rules.items()}, sort_keys=True),
-        )
+        await self.save_many([record])
+
+    async def save_many(self, records: Sequence[MessageScore]) -> None:
+        """Insert or replace ``records`` in one transaction (bot.storage.score_batches)."""
+        if not records:
+            return
+        rows = [_row(record) for record in records]
 
         async def insert(conn: Connection) -> None:
-            await conn.execute(
-                f"""INSERT INTO message_scores ({", ".join(_COLUMNS)})
-                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-                   ON CONFLICT (message_id) DO UPDATE SET {_REPLACE}""",
-                values,
-            )
+            await conn.executemany(_UPSERT, rows)
 
         await self._writer.run(insert)
 
