@@ -31,6 +31,7 @@ from bot.event import MessageEvent
 from bot.pipeline import MessageOutcome
 from bot.policy_config import PolicyHolder
 from bot.services import build_services
+from bot.storage.engine import describe_target
 from bot.storage.records import Case
 from bot.tools.report_campaigns import CampaignBook
 from bot.tools.report_spool import (
@@ -146,7 +147,7 @@ def run_info(transcript: Path, policy: PolicyHolder, scorer: Scorer,
         "policy_sha256": file_sha256(policy_path),
         "policy_version": policy.current.version,
         "model_version": getattr(scorer, "version", None),
-        "database": str(db_path),
+        "database": describe_target(db_path),  # a URL without its password
         # The global bands (channel and role overrides may move them for some messages).
         "thresholds": {
             label: {"review": rule.review, "act": rule.act, "action": str(rule.action)}
