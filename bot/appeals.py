@@ -33,14 +33,15 @@ class AppealDecision:
 
 class AppealService:
     def __init__(
-        self, cases: CaseService, appeals: AppealRepository, policy: Callable[[], Policy]
+        self, cases: CaseService, appeals: AppealRepository, policy: Callable[[int], Policy]
     ) -> None:
+        """``policy`` gives a server's policy by its id (its appeal limits)."""
         self.cases = cases
         self._appeals = appeals
         self._policy = policy
 
     async def file(self, guild_id: int, case_number: int, member_id: int, text: str) -> Appeal:
-        settings = self._policy().appeals
+        settings = self._policy(guild_id).appeals
         if not settings.enabled:
             raise AppealError("appeals are closed in this server")
         case = await self.cases.get(guild_id, case_number)

@@ -67,7 +67,7 @@ class ModerationPipeline:
         self,
         batcher: MicroBatcher,
         cases: CaseService,
-        policy: Callable[[], Policy],
+        policy: Callable[[int], Policy],
         *,
         scores: ScoreRepository,
         campaigns: CampaignRepository,
@@ -80,7 +80,8 @@ class ModerationPipeline:
 
         Cases go through ``cases``; the repositories hold what is not a case: per-message
         scores and campaign evidence. What cannot be written while the database is locked
-        waits in ``backlog``."""
+        waits in ``backlog``. ``policy`` gives a server's policy by its id: each message is
+        judged by its own server's."""
         self.batcher = batcher
         self.cases = cases
         self._scores = scores
@@ -147,12 +148,13 @@ class ModerationPipeline:
             await self.unscored.close()
 
     async def _handle_scored(self, events: list[MessageEvent]) -> list[MessageOutcome]:
-        policy = self._policy()
-        plans = [await self._plan(event, policy) for event in events]
+        policies = [self._policy(event.guild_id) for event in events]
+        plans = [await self._plan(event, policy)
+                 for event, policy in zip(events, policies, strict=True)]
         flat = [request for plan in plans for request in plan.requests]
         results = await self.batcher.score_many(flat)
         outcomes, offset = [], 0
-        for event, plan in zip(events, plans, strict=True):
+        for event, plan, policy in zip(events, plans, policies, strict=True):
             chunk = results[offset: offset + len(plan.requests)]
             offset += len(plan.requests)
             outcomes.append(await self._finish(event, plan, chunk, policy))

@@ -273,6 +273,10 @@ def _describe(error: Any, root: yaml.Node | None, path: Path) -> str:
     return f"{path}: {where}: {key}: {message}{shown}"
 
 
+#: For merged policies (``bot.policy_book``), which attribute each error to one file.
+describe_error = _describe
+
+
 def _is_validator_tag(part: Any) -> bool:
     # pydantic adds union/validator tags such as 'function-before[...]' to locations.
     return isinstance(part, str) and ("[" in part or part in {"str", "int", "float"})

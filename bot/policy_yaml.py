@@ -162,3 +162,22 @@ def line_of(node: yaml.Node | None, loc: list[Any]) -> int | None:
         else:
             return line
     return line
+
+
+def matched_depth(node: yaml.Node | None, loc: list[Any]) -> int:
+    """How many leading parts of a validation ``loc`` the node tree holds (0: none).
+
+    A merged policy's error belongs to the file that holds the most of its key."""
+    depth = 0
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if str(k.value) == str(part)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) \
+                and part < len(node.value):
+            node = node.value[part]
+        else:
+            node = None
+        if node is None:
+            break
+        depth += 1
+    return depth

@@ -84,7 +84,7 @@ class ReviewService:
         self,
         cases: CaseService,
         batcher: MicroBatcher,
-        policy: Callable[[], Policy],
+        policy: Callable[[int], Policy],
         *,
         scores: ScoreRepository,
         appeals: AppealRepository,
@@ -196,9 +196,10 @@ class ReviewService:
 
     # --------------------------------------------------------------- preview
 
-    async def preview(self, text: str) -> ScorePreview:
-        """Score ``text`` through the batcher and place each label in the policy's bands."""
-        policy = self._policy()
+    async def preview(self, text: str, guild_id: int) -> ScorePreview:
+        """Score ``text`` through the batcher and place each label in the bands of the
+        server's policy."""
+        policy = self._policy(guild_id)
         normalized = normalize(text)
         result = await self.batcher.score(ScoreRequest(normalized.text))
         labels = []

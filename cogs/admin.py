@@ -1,5 +1,6 @@
-"""``/vigil``: policy summary and reload, shadow mode, score preview, stats, and erasing a
-member's data on request (Manage Server)."""
+"""``/vigil``: policy summary and reload, channels, shadow mode, score preview, stats, and
+erasing a member's data on request (Manage Server). Every command acts on the server it is
+run in only: its policy, its channels, its switches, its cases."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.policy_config import Policy, PolicyConfigError
+from bot.discord.settings_embed import policy_summary, shown_value
+from bot.policy_config import PolicyConfigError
 from bot.privacy import DataService, count_lines
 from bot.review import ReviewService
+from bot.server_settings import CHANNELS
 from bot.services import Services
 
 if TYPE_CHECKING:
@@ -73,38 +76,6 @@ class ForgetConfirm(discord.ui.View):
                                                     view=None)
 
 
-def policy_summary(policy: Policy, *, bot_version: str, model_version: str) -> discord.Embed:
-    shadow = "ON (scoring and recording only)" if policy.shadow_mode else "off"
-    embed = discord.Embed(
-        title="Vigil policy",
-        description=(f"**Shadow mode: {shadow}**\n"
-                     f"Policy `{policy.version or '?'}` · model `{model_version}` · "
-                     f"Vigil {bot_version}"),
-        colour=discord.Colour.blurple(),
-    )
-    rows = [f"`{label:<16}` review ≥ {rule.review:.2f} · act ≥ {rule.act:.2f} → {rule.action}"
-            for label, rule in policy.labels.items()]
-    embed.add_field(name="Labels", value="\n".join(rows)[:1024] or "-", inline=False)
-    ladder = ", ".join(f"{s.strikes} strikes → {s.action}" for s in policy.escalation.ladder)
-    embed.add_field(name="Escalation",
-                    value=f"{ladder or 'none'} (window {policy.escalation.window_hours:g} h)",
-                    inline=False)
-    exempt = policy.exempt.roles + policy.exempt.channels
-    embed.add_field(name="Exempt", value=", ".join(exempt)[:1024] or "none", inline=False)
-    channels = policy.discord
-
-    def mention(channel_id: int | None) -> str:
-        return f"<#{channel_id}>" if channel_id else "not set"
-
-    embed.add_field(name="Review", value=mention(channels.review))
-    embed.add_field(name="Mod log", value=mention(channels.mod_log))
-    embed.add_field(name="Appeals", value=mention(channels.appeals))
-    embed.add_field(name="Campaigns", value="on" if policy.campaigns.enabled else "off")
-    embed.add_field(name="Appeals per day", value=str(policy.appeals.per_day)
-                    if policy.appeals.enabled else "appeals closed")
-    return embed
-
-
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
 class Admin(commands.GroupCog, group_name="vigil", group_description="Vigil settings"):
@@ -116,21 +87,30 @@ class Admin(commands.GroupCog, group_name="vigil", group_description="Vigil sett
         self.review = review
         super().__init__()
 
-    @config.command(name="show", description="Summarise thresholds, actions and shadow mode")
+    @config.command(name="show",
+                    description="This server's thresholds, channels and switches, and where "
+                                "each comes from")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def config_show(self, interaction: discord.Interaction) -> None:
-        embed = policy_summary(self.services.policy.current, bot_version=self.bot.version,
+        assert interaction.guild_id is not None
+        settings = self.services.settings
+        embed = policy_summary(settings.policy(interaction.guild_id),
+                               settings.describe(interaction.guild_id),
+                               files=settings.files(interaction.guild_id),
+                               bot_version=self.bot.version,
                                model_version=self.services.pipeline.model_version)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @config.command(name="reload",
-                    description="Reload the policy file (a broken file keeps the old one)")
+                    description="Reload this server's policy files (a broken file keeps the "
+                                "old policy)")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def config_reload(self, interaction: discord.Interaction) -> None:
-        holder = self.services.policy
-        old = holder.current.version
+        assert interaction.guild_id is not None
+        settings = self.services.settings
+        old = settings.policy(interaction.guild_id).version
         try:
-            policy = holder.reload()
+            policy = settings.reload(interaction.guild_id)
         except PolicyConfigError as exc:
             text = str(exc)
             if len(text) > 1800:
@@ -143,23 +123,71 @@ class Admin(commands.GroupCog, group_name="vigil", group_description="Vigil sett
             f"Policy reloaded: `{old}` → `{policy.version}`."
             + (" Shadow mode is ON." if policy.shadow_mode else ""), ephemeral=True)
 
-    @app_commands.command(name="shadow", description="Score and record without acting (on/off)")
+    @app_commands.command(name="shadow",
+                          description="Score and record without acting in this server "
+                                      "(on/off; file: as the policy file says)")
     @app_commands.checks.has_permissions(manage_guild=True)
-    async def shadow(self, interaction: discord.Interaction, mode: Literal["on", "off"]) -> None:
-        holder = self.services.policy
-        holder.current = holder.current.model_copy(update={"shadow_mode": mode == "on"})
-        text = ("Shadow mode ON: messages are scored and cases recorded, nothing is acted on."
-                if mode == "on" else "Shadow mode off: Vigil acts on the policy again.")
+    async def shadow(self, interaction: discord.Interaction,
+                     mode: Literal["on", "off", "file"]) -> None:
+        assert interaction.guild_id is not None
+        settings = self.services.settings
+        await settings.set_shadow(interaction.guild_id, interaction.user.id,
+                                  None if mode == "file" else mode == "on")
+        on = settings.policy(interaction.guild_id).shadow_mode
+        text = ("Shadow mode ON in this server: messages are scored and cases recorded, "
+                "nothing is acted on." if on
+                else "Shadow mode off in this server: Vigil acts on the policy.")
+        origin = ("as the policy file says" if mode == "file"
+                  else "kept across restarts; `/vigil shadow file` goes back to the file's")
+        await interaction.response.send_message(f"{text} ({origin}.)", ephemeral=True)
+
+    @app_commands.command(name="setup",
+                          description="This server's review, mod-log and appeals channels")
+    @app_commands.describe(
+        review="Where flagged messages and alerts wait for a moderator",
+        mod_log="Where every case is logged",
+        appeals="Where members' appeals go (default: the review channel)",
+        clear="Forget a channel set here (the policy file's applies again)",
+    )
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def setup_channels(
+        self, interaction: discord.Interaction, review: discord.TextChannel | None = None,
+        mod_log: discord.TextChannel | None = None, appeals: discord.TextChannel | None = None,
+        clear: Literal["review", "mod_log", "appeals", "all"] | None = None,
+    ) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        chosen = {"review": review, "mod_log": mod_log, "appeals": appeals}
+        foreign = [c for c in chosen.values() if c is not None and c.guild.id != guild.id]
+        if foreign:
+            await interaction.response.send_message(
+                "Pick channels of this server.", ephemeral=True)
+            return
+        changes: dict[str, int | None] = {
+            name: channel.id for name, channel in chosen.items() if channel is not None}
+        if clear is not None:
+            changes.update(dict.fromkeys(CHANNELS if clear == "all" else (clear,)))
+        settings = self.services.settings
+        if changes:
+            await settings.set_channels(guild.id, interaction.user.id, **changes)
+        lines = [f"**{name.replace('_', ' ')}**: {shown_value(s)} · _{s.origin}_"
+                 for s in settings.describe(guild.id)
+                 if (name := s.key.removeprefix("discord.")) in CHANNELS]
+        unable = [c.mention for c in chosen.values()
+                  if c is not None and not c.permissions_for(guild.me).send_messages]
+        warning = (f"\nI cannot send messages in {', '.join(unable)}: give me Send Messages "
+                   "and Embed Links there." if unable else "")
+        head = "Channels saved for this server." if changes else "This server's channels:"
         await interaction.response.send_message(
-            text + " (Until the next reload or restart; set `shadow_mode` in the file to keep it.)",
-            ephemeral=True)
+            head + "\n" + "\n".join(lines) + warning, ephemeral=True)
 
     @app_commands.command(name="score", description="Show how the model scores a text")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def score(self, interaction: discord.Interaction,
                     text: app_commands.Range[str, 1, 1000]) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        preview = await self.review.preview(text)
+        assert interaction.guild_id is not None
+        preview = await self.review.preview(text, interaction.guild_id)
         rows = [f"`{p.label:<16}` {p.score:.3f}  (review {p.review:.2f} · act {p.act:.2f}"
                 f" → {p.action})  **{p.band}**" for p in preview.labels]
         embed = discord.Embed(title="Score preview", colour=discord.Colour.blurple(),

@@ -228,9 +228,10 @@ class Appeals(commands.Cog):
 
     @commands.Cog.listener()
     async def on_appeal_filed(self, appeal: Appeal, case: Case) -> None:
-        channels = self.services.policy.current.discord
+        channels = self.services.policy.for_guild(case.guild_id).discord
         # Without an appeals channel, moderators still see appeals in the review queue.
-        channel = await policy_channel(self.bot, channels.appeals or channels.review)
+        channel = await policy_channel(self.bot, channels.appeals or channels.review,
+                                       case.guild_id)
         if channel is None:
             log.warning("appeal %d of case #%d filed, but no appeals channel is configured",
                         appeal.id, case.number)

@@ -99,7 +99,7 @@ class Automod(commands.Cog):
     @commands.Cog.listener()
     async def on_member_join(self, member: discord.Member) -> None:
         pipeline = self.services.pipeline
-        policy = self.services.policy.current
+        policy = self.services.policy.for_guild(member.guild.id)
         if pipeline.detector is None or member.bot or not policy.campaigns.enabled:
             return
         at = member.joined_at or discord.utils.utcnow()

@@ -104,7 +104,8 @@ class Campaigns(commands.Cog):
     async def on_case_opened(self, case: Case) -> None:
         if case.kind not in ALERT_KINDS or case.status is not CaseStatus.OPEN:
             return
-        channel = await policy_channel(self.bot, self.services.policy.current.discord.review)
+        review = self.services.policy.for_guild(case.guild_id).discord.review
+        channel = await policy_channel(self.bot, review, case.guild_id)
         if channel is None:
             log.warning("%s alert (case #%d) but no review channel is configured",
                         case.kind.value, case.number)

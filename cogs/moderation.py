@@ -74,11 +74,12 @@ class Moderation(commands.Cog):
         assert interaction.guild is not None
         # Carrying out means a DM and an API call or two: take the 3-second rule off.
         await interaction.response.defer(ephemeral=True, thinking=True)
+        policy = self.services.policy.for_guild(interaction.guild.id)
         case = await self.services.cases.open(NewCase(
             guild_id=interaction.guild.id, target_id=target.id, target_name=str(target),
             action=action, reason=reason, status=status, kind=CaseKind.MANUAL,
             moderator_id=interaction.user.id, duration_minutes=minutes,
-            policy_version=self.services.policy.current.version, strike=action_spec(action).strike,
+            policy_version=policy.version, strike=action_spec(action).strike,
         ))
         await interaction.edit_original_response(content=await self._report(case, target))
 

@@ -72,8 +72,10 @@ class ModLog(commands.Cog):
         self.services = services
         self.review = review
 
-    async def _post(self, embed: discord.Embed) -> None:
-        channel = await policy_channel(self.bot, self.services.policy.current.discord.mod_log)
+    async def _post(self, guild_id: int, embed: discord.Embed) -> None:
+        """Into the mod log of the server the entry is about, never another's."""
+        mod_log = self.services.policy.for_guild(guild_id).discord.mod_log
+        channel = await policy_channel(self.bot, mod_log, guild_id)
         if channel is None:
             return
         try:
@@ -83,21 +85,21 @@ class ModLog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_case_opened(self, case: Case) -> None:
-        await self._post(log_embed(case, "shadow" if case.status is CaseStatus.SHADOW
-                                   else "opened"))
+        await self._post(case.guild_id, log_embed(
+            case, "shadow" if case.status is CaseStatus.SHADOW else "opened"))
 
     @commands.Cog.listener()
     async def on_case_resolved(self, case: Case) -> None:
         note = resolution_note(await self.review.history(case))
-        await self._post(log_embed(case, "resolved", note))
+        await self._post(case.guild_id, log_embed(case, "resolved", note))
 
     @commands.Cog.listener()
     async def on_appeal_decided(self, decision: AppealDecision) -> None:
         # A granted appeal resolves the case and is logged by on_case_resolved; a denial
         # leaves the case as it was, so only this entry records it.
         if decision.appeal.status is AppealStatus.DENIED:
-            await self._post(log_embed(decision.case, "appeal denied",
-                                       decision.appeal.decision_note or ""))
+            await self._post(decision.case.guild_id, log_embed(
+                decision.case, "appeal denied", decision.appeal.decision_note or ""))
 
     @commands.Cog.listener()
     async def on_case_action(self, case: Case, outcome: ActionOutcome) -> None:
@@ -110,7 +112,7 @@ class ModLog(commands.Cog):
             colour=discord.Colour.dark_red(),
         )
         embed.add_field(name="Member", value=f"<@{case.target_id}>")
-        await self._post(embed)
+        await self._post(case.guild_id, embed)
 
     @commands.Cog.listener()
     async def on_member_data_erased(self, erasure: Erasure) -> None:
@@ -125,7 +127,7 @@ class ModLog(commands.Cog):
         for label, count in count_lines(erasure.counts):
             embed.add_field(name=label.capitalize(), value=str(count))
         embed.timestamp = erasure.at
-        await self._post(embed)
+        await self._post(erasure.guild_id, embed)
 
 
 async def setup(bot: VigilBot) -> None:

@@ -144,8 +144,8 @@ class ReviewQueue(commands.Cog):
     async def on_case_opened(self, case: Case) -> None:
         if case.kind is not CaseKind.MESSAGE or case.status is not CaseStatus.OPEN:
             return
-        channel_id = self.services.policy.current.discord.review
-        channel = await policy_channel(self.bot, channel_id)
+        channel_id = self.services.policy.for_guild(case.guild_id).discord.review
+        channel = await policy_channel(self.bot, channel_id, case.guild_id)
         if channel is None:
             log.warning("case #%d needs review but no review channel is configured "
                         "(discord.review = %s)", case.number, channel_id)

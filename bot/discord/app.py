@@ -24,6 +24,7 @@ from bot.discord.buttons import say
 from bot.discord.executor import DiscordExecutor
 from bot.discord.views import AppealButton
 from bot.lease_keeper import LeaseKeeper
+from bot.policy_book import PolicyBook, as_book
 from bot.policy_config import PolicyConfigError, PolicyHolder
 from bot.retention import purge_daily
 from bot.services import Services, build_services
@@ -42,6 +43,7 @@ EXTENSIONS = (
     "cogs.appeals",
     "cogs.admin",
     "cogs.campaigns",
+    "cogs.onboarding",
 )
 
 
@@ -180,7 +182,7 @@ class VigilBot(commands.Bot):
 async def create_bot(
     *,
     db_path: Path | str,
-    policy: PolicyHolder,
+    policy: PolicyBook | PolicyHolder,
     scorer: Scorer,
     detector: CoordinationDetector | None = None,
     dev_guild_id: int | None = None,
@@ -191,10 +193,11 @@ async def create_bot(
     review_pending_after: timedelta = timedelta(hours=6),
 ) -> VigilBot:
     """Build the services (with the Discord executor and the event bridge) and the bot."""
-    executor = DiscordExecutor(lambda _guild=None: policy.current)
+    book = as_book(policy)
+    executor = DiscordExecutor(book.for_guild)
     events = CaseEventBridge()
     services = await build_services(
-        db_path=db_path, policy=policy, scorer=scorer, executor=executor,
+        db_path=db_path, policy=book, scorer=scorer, executor=executor,
         # Discord's clock: the same instant discord.py uses for timeouts and snowflakes.
         clock=discord.utils.utcnow, on_event=events, detector=detector,
         max_batch=max_batch, max_wait=max_wait, queue_size=queue_size,
@@ -218,7 +221,8 @@ def run_bot(settings: Settings) -> int:
               "in the environment (see docs/bot-setup.md).", file=sys.stderr)
         return 2
     try:
-        policy = PolicyHolder(settings.config_path)
+        # A file (every server runs it) or a folder (default.yaml + guilds/<id>.yaml).
+        policy = PolicyBook(settings.config_path)
     except PolicyConfigError as exc:
         print(f"refusing to start with a broken policy:\n{exc}", file=sys.stderr)
         return 2
@@ -248,7 +252,7 @@ def run_bot(settings: Settings) -> int:
     return 0
 
 
-async def _run(settings: Settings, policy: PolicyHolder, scorer: Scorer, token: str) -> None:
+async def _run(settings: Settings, policy: PolicyBook, scorer: Scorer, token: str) -> None:
     bot = await create_bot(
         db_path=settings.db_path, policy=policy, scorer=scorer,
         detector=campaign_detector(), dev_guild_id=settings.dev_guild_id,

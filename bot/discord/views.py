@@ -9,6 +9,7 @@ which ``cogs.appeals`` turns into a post in the appeals channel.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import discord
@@ -16,6 +17,8 @@ import discord
 from bot.appeals import AppealError
 from bot.discord.buttons import NUMBER, PersistentButton, say
 from bot.discord.host import vigil
+
+log = logging.getLogger(__name__)
 
 APPEAL_TEXT_MAX = 1500
 
@@ -57,7 +60,7 @@ async def open_appeal_modal(
 ) -> None:
     """Check what can be checked before the member types, then show the modal."""
     bot = vigil(interaction)
-    settings = bot.services.policy.current.appeals
+    settings = bot.services.policy.for_guild(guild_id).appeals
     case = await bot.review.by_number(guild_id, number)
     if not settings.enabled:
         await say(interaction, "Appeals are closed in this server.")
@@ -80,9 +83,11 @@ class AppealButton(PersistentButton, prefix="appeal", parts={"guild": NUMBER, "n
 
 
 async def policy_channel(
-    client: discord.Client, channel_id: int | None
+    client: discord.Client, channel_id: int | None, guild_id: int
 ) -> discord.abc.Messageable | None:
-    """A channel the policy names (review, mod log, appeals); None when unset or gone."""
+    """A channel a server's policy names (review, mod log, appeals), only if it is in that
+    server: a shared default file or a mistyped id must never carry one server's cases
+    into another's channel. None when unset, gone or elsewhere."""
     if not channel_id:
         return None
     channel = client.get_channel(channel_id)
@@ -91,6 +96,9 @@ async def policy_channel(
             channel = await client.fetch_channel(channel_id)
         except discord.HTTPException:
             return None
+    if getattr(getattr(channel, "guild", None), "id", None) != guild_id:
+        log.warning("channel %s is not in guild %s: nothing posted there", channel_id, guild_id)
+        return None
     return channel if isinstance(channel, discord.abc.Messageable) else None
 
 

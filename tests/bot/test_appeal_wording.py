@@ -41,7 +41,7 @@ async def test_grant_says_what_happened(
 ) -> None:
     executor = RecordingExecutor(fail=fail)
     service = AppealService(CaseService(db.cases, executor, clock=clock), db.appeals,
-                            lambda: default_policy)
+                            lambda _guild: default_policy)
     case = await service.cases.open(
         NewCase(1, 5, action, "abuse", CaseStatus.PENDING, moderator_id=99,
                 duration_minutes=60 if action == "timeout" else None))

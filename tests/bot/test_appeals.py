@@ -19,7 +19,7 @@ REASON = "I was quoting the insult to report it, not insulting anyone."
 def service(db: Database, executor: RecordingExecutor, clock: FrozenClock,
             default_policy: Policy) -> AppealService:
     return AppealService(CaseService(db.cases, executor, clock=clock), db.appeals,
-                         lambda: default_policy)
+                         lambda _guild: default_policy)
 
 
 async def banned(service: AppealService, member: int = 5) -> int:
@@ -99,7 +99,7 @@ async def test_closed_dms_on_decision_recorded(
 ) -> None:
     executor = RecordingExecutor(fail={"tell": ActionOutcome.failure("closed DMs", code=50007)})
     service = AppealService(CaseService(db.cases, executor, clock=clock), db.appeals,
-                         lambda: default_policy)
+                         lambda _guild: default_policy)
     number = await banned(service)
     appeal = await service.file(1, number, 5, REASON)
     decision = await service.decide(appeal.id, 99, grant=False)
@@ -127,7 +127,7 @@ async def test_after_denial_zero_makes_the_first_denial_final(
     appeals = default_policy.appeals.model_copy(update={"after_denial": 0})
     policy = default_policy.model_copy(update={"appeals": appeals})
     service = AppealService(CaseService(db.cases, executor, clock=clock), db.appeals,
-                            lambda: policy)
+                            lambda _guild: policy)
     number = await banned(service)
     appeal = await service.file(1, number, 5, REASON)
     await service.decide(appeal.id, 99, grant=False)

@@ -14,7 +14,7 @@ from tests.fakes import RecordingExecutor
 @pytest.fixture
 def review(services: Services) -> ReviewService:
     db = services.db
-    return ReviewService(services.cases, services.batcher, lambda: services.policy.current,
+    return ReviewService(services.cases, services.batcher, services.policy.for_guild,
                          scores=db.scores, appeals=db.appeals, campaigns=db.campaigns)
 
 

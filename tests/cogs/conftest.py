@@ -19,7 +19,7 @@ import yaml
 from discord import app_commands
 
 from bot.discord.app import VigilBot, create_bot
-from bot.policy_config import PolicyHolder
+from bot.policy_book import PolicyBook
 from bot.settings import DEFAULT_CONFIG
 from bot.storage.records import Case, CaseEvent
 from tests.fakes import FakeScorer
@@ -36,7 +36,7 @@ class World:
     env: simcord.Env
     bot: VigilBot
     scorer: FakeScorer
-    policy: PolicyHolder
+    policy: PolicyBook
     db_path: Path
     guild: simcord.GuildHandle
     general: simcord.ChannelHandle
@@ -83,7 +83,7 @@ class World:
         return new
 
 
-async def build_bot(db_path: Path, policy: PolicyHolder, scorer: FakeScorer) -> VigilBot:
+async def build_bot(db_path: Path, policy: PolicyBook, scorer: FakeScorer) -> VigilBot:
     bot = await create_bot(db_path=db_path, policy=policy, scorer=scorer, max_wait=0)
     # The batcher's worker idles on its queue forever; started here (outside the bot's
     # tasks) simcord does not wait for it to finish when settling.
@@ -107,7 +107,7 @@ def hook_errors(world: World) -> None:
 @pytest.fixture
 async def env(tmp_path: Path) -> AsyncIterator[simcord.Env]:
     shutil.copy(DEFAULT_CONFIG, tmp_path / "policy.yaml")
-    policy = PolicyHolder(tmp_path / "policy.yaml")
+    policy = PolicyBook(tmp_path / "policy.yaml")
     scorer = FakeScorer()
     bot = await build_bot(tmp_path / "vigil.db", policy, scorer)
     environment = simcord.Env(bot)

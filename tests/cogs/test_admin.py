@@ -55,13 +55,13 @@ async def test_reload_picks_up_a_valid_file(world: World) -> None:
     result = await world.admin.slash(world.general, "vigil config reload")
     assert result.response is not None
     assert "Policy reloaded" in result.response.content
-    assert world.policy.current.shadow_mode
+    assert world.policy.for_guild(world.guild.id).shadow_mode
 
 
 async def test_shadow_toggle_at_runtime(world: World) -> None:
     result = await world.admin.slash(world.general, "vigil shadow", mode="on")
     assert result.acknowledged
-    assert world.policy.current.shadow_mode
+    assert world.policy.for_guild(world.guild.id).shadow_mode
 
     await world.alice.send(world.general, "you idiot")
     assert (await world.case(1)).status is CaseStatus.SHADOW
