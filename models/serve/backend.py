@@ -111,11 +111,28 @@ class BatchingBackend:
             try:
                 results = await loop.run_in_executor(
                     self._thread, self.scorer.score_batch, [i.request for i in live])
-            except Exception as exc:  # this batch's callers get the error, the worker goes on
+            except Exception as exc:
+                if len(live) == 1:  # its caller gets the error; the worker goes on
+                    _settle(live[0], exc)
+                    continue
+                # One text that breaks the scorer must not fail other clients' requests.
                 for item in live:
-                    if not item.future.done():
-                        item.future.set_exception(exc)
+                    try:
+                        one = await loop.run_in_executor(
+                            self._thread, self.scorer.score_batch, [item.request])
+                    except Exception as single:
+                        _settle(item, single)
+                    else:
+                        _settle(item, one[0])
                 continue
             for item, result in zip(live, results, strict=True):
-                if not item.future.done():
-                    item.future.set_result(result)
+                _settle(item, result)
+
+
+def _settle(item: _Item, outcome: ScoreResult | Exception) -> None:
+    if item.future.done():
+        return
+    if isinstance(outcome, Exception):
+        item.future.set_exception(outcome)
+    else:
+        item.future.set_result(outcome)

@@ -214,3 +214,28 @@ def test_concurrent_requests_share_model_batches() -> None:
     assert max(backend.batch_sizes) > 1
     assert len(scorer.batches) < 40
     asyncio.run(backend.close())
+
+
+class BreakingScorer(SlowScorer):
+    """Fails on one text, as a scorer bug would."""
+
+    def score_batch(self, requests: Sequence[ScoreRequest]) -> list[ScoreResult]:
+        if any(r.text == "boom" for r in requests):
+            raise RuntimeError("scorer broke")
+        return super().score_batch(requests)
+
+
+def test_a_text_that_breaks_the_scorer_fails_only_its_own_request() -> None:
+    backend = BatchingBackend(BreakingScorer(), max_batch=32, max_wait=0.02)
+    texts = ["you idiot", "boom", "hello", "buy now"] * 3
+    with serving(build_app(backend)) as url, ThreadPoolExecutor(12) as pool:
+        replies = list(pool.map(lambda t: call(f"{url}{ANALYZE}", {
+            "comment": {"text": t}, "requestedAttributes": {"INSULT": {}}}), texts))
+    for text, reply in zip(texts, replies, strict=True):
+        if text == "boom":
+            assert reply.status == 500
+            assert reply.body["error"]["status"] == "INTERNAL"
+        else:
+            assert reply.status == 200, reply.body
+    assert max(backend.batch_sizes) > 1  # they did meet in one batch
+    asyncio.run(backend.close())
