@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot import metrics
 from bot.action_kinds import action_spec
 from bot.actions import ActionExecutor, ActionOutcome
 from bot.clock import Clock, utcnow
@@ -148,6 +149,7 @@ class CaseService:
         case, held = await self._record_outcome(case, "apply_started", held, detail={})
         outcome = await self.executor.apply(
             case, told=told, resumed=resumed and "apply_started" in done)
+        metrics.count_action(case.action, outcome.ok)
         status = CaseStatus.APPLIED if outcome.ok else CaseStatus.FAILED
         case, _ = await self._record_outcome(
             case, event or status.value, held, detail=_outcome_detail(outcome),

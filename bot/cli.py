@@ -1,21 +1,26 @@
-"""``python -m bot`` — replay, score, calibrate, forget, purge and run."""
+"""Vigil, the moderation bot that scores meaning: replay, score, calibrate, forget, purge,
+import, export, health and run."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from bot import log_setup
+from bot.cli_help import VigilParser, epilog, program, vigil_version
 from bot.policy_config import PolicyConfigError, PolicyHolder
 from bot.settings import DEFAULT_CONFIG, Settings
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = VigilParser(prog=program(), description=__doc__, epilog=epilog())
+    parser.add_argument("--version", action="version", version=f"%(prog)s {vigil_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     replay = sub.add_parser("replay", help="run a transcript through the core, offline")
     replay.add_argument("transcript", type=Path, help="JSON lines, one message per line")
@@ -51,6 +56,17 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("run", help="connect to Discord (token from VIGIL_TOKEN)")
 
+    health = sub.add_parser(
+        "health", help="check the database, the model weights and (with a metrics port) the "
+                       "running bot; exit 0 when healthy, 1 when not")
+    health.add_argument("--db", type=Path, default=None,
+                        help="the bot's database (default: VIGIL_DB_PATH, else vigil.db)")
+    health.add_argument("--config", type=Path, default=None,
+                        help="policy YAML (its model section; default: VIGIL_CONFIG_PATH)")
+    health.add_argument("--metrics-port", type=int, default=None, metavar="PORT",
+                        help="ask the running bot's metrics endpoint on this port too "
+                             "(default: VIGIL_METRICS_PORT; unset: not asked)")
+
     importer = sub.add_parser("import", help="convert other tools' exports to a transcript")
     formats = importer.add_subparsers(dest="format", required=True)
     dce = formats.add_parser(
@@ -81,12 +97,18 @@ def _date(text: str) -> datetime:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    settings = Settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
     try:
+        settings = Settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = "VIGIL_" + "_".join(str(p) for p in error["loc"]).upper()
+            print(f"{name}: {error['msg']}", file=sys.stderr)
+        return 2
+    token = settings.token.get_secret_value() if settings.token else ""
+    log_setup.configure(settings.log_level, settings.log_format, secrets=[token.strip()])
+    try:
+        if args.command == "health":
+            return _health(args, settings)
         if args.command == "replay":
             return _replay(args, settings)
         if args.command == "score":
@@ -279,3 +301,19 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
         bar.close()
     print(counts.summary(), file=sys.stderr)
     return 0
+
+
+def _health(args: argparse.Namespace, settings: Settings) -> int:
+    """Offline checks (and the running bot's, with a metrics port): one line each."""
+    from bot.health import offline_checks, report
+    from bot.policy_config import load_policy
+
+    try:
+        policy = load_policy(args.config or settings.config_path or DEFAULT_CONFIG)
+    except PolicyConfigError as exc:
+        print(f"FAIL  policy    {exc.problems[0] if exc.problems else exc}")
+        return 1
+    port = args.metrics_port if args.metrics_port is not None else settings.metrics_port
+    text, status = report(offline_checks(args.db or settings.db_path, policy.model, port))
+    print(text)
+    return status

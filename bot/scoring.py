@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from bot import metrics
 from bot.policy_config import ModelSpec
 from models.api import Scorer, ScoreRequest, ScoreResult, ScorerUnavailableError
 
@@ -58,6 +59,7 @@ class MicroBatcher:
     def start(self) -> None:
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="vigil-batcher")
+            metrics.watch_queue(self._queue.qsize)
 
     async def close(self) -> None:
         if self._task is not None:
@@ -122,7 +124,10 @@ class MicroBatcher:
     async def _score(
         self, loop: asyncio.AbstractEventLoop, requests: list[ScoreRequest]
     ) -> list[ScoreResult]:
+        started = loop.time()
         results = await loop.run_in_executor(self._executor, self.scorer.score_batch, requests)
+        metrics.SCORING_SECONDS.observe(loop.time() - started)
+        metrics.SCORING_BATCH.observe(len(requests))
         if len(results) != len(requests):
             raise RuntimeError(f"scorer returned {len(results)} results for {len(requests)}")
         return list(results)

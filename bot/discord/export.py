@@ -64,7 +64,8 @@ class _Members:
         return self._known[author.id]
 
 
-def author_line(author: discord.User | discord.Member, member: discord.Member | None) -> dict[str, Any]:
+def author_line(author: discord.User | discord.Member,
+                member: discord.Member | None) -> dict[str, Any]:
     roles: list[str | int] = []
     if member is not None:
         for role in member.roles:

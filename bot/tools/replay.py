@@ -50,6 +50,8 @@ log = logging.getLogger(__name__)
 CHUNK = 32
 #: Bad and failed lines kept in memory (all of them reach the report through the spool).
 MAX_KEPT_LINES = 1_000
+#: Campaigns the summary table lists (the report has them all).
+SUMMARY_CAMPAIGNS = 20
 
 
 @dataclass
@@ -289,8 +291,12 @@ def summary_table(result: ReplayResult) -> str:
         for top in stats.top_cases:
             lines.append(f"  #{top.number:<4} {top.action:<12} {top.why}  {top.author}: "
                          f"{top.text}")
-    for campaign in result.campaigns.campaigns:
+    campaigns = result.campaigns.campaigns
+    for campaign in campaigns[:SUMMARY_CAMPAIGNS]:
         alert = campaign.latest
         grew = f" (alerted {campaign.alerts} times as it grew)" if campaign.alerts > 1 else ""
         lines.append(f"  campaign {campaign.number}: {alert.summary()}{grew}")
+    if len(campaigns) > SUMMARY_CAMPAIGNS:
+        lines.append(f"  ... and {len(campaigns) - SUMMARY_CAMPAIGNS} more campaigns "
+                     "(all in the report)")
     return "\n".join(lines)
