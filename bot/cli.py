@@ -54,6 +54,17 @@ def _parser() -> argparse.ArgumentParser:
     purge.add_argument("--days", type=int, default=None,
                        help="keep this many days (default: retention.message_text_days)")
 
+    bench = sub.add_parser("bench", help="the core's speed beside the naive way, one run")
+    bench.add_argument("--transcript", type=Path, default=None,
+                       help="chat to replay (default: a simulated community, seed 7)")
+    bench.add_argument("--messages", type=int, default=None,
+                       help="messages of the chat mix (default 2000; --smoke 40)")
+    bench.add_argument("--rate", type=float, default=200.0,
+                       help="offered load of the live-path latency run, msgs/s")
+    bench.add_argument("--threads", type=int, default=2, help="CPU threads for the models")
+    bench.add_argument("--json", action="store_true", help="print the figures as JSON")
+    bench.add_argument("--smoke", action="store_true", help="every step at toy sizes (CI)")
+
     sub.add_parser("run", help="connect to Discord (token from VIGIL_TOKEN)")
 
     health = sub.add_parser(
@@ -123,6 +134,11 @@ def main(argv: list[str] | None = None) -> int:
             return _import_dce(args)
         if args.command == "export":
             return _export(args, settings)
+        if args.command == "bench":
+            from bot.tools.bench import main as bench_main
+
+            return bench_main(args.transcript, args.messages, args.json, args.smoke,
+                              args.rate, args.threads)
         if args.command == "run":
             from bot.discord.app import run_bot
 

@@ -162,6 +162,13 @@ def load_scorer(spec: ModelSpec, url: str | None = None) -> Scorer:
         from bot.remote_scorer import RemoteScorer
 
         return RemoteScorer(url, timeout=spec.timeout_s)
+    if spec.model == "default":
+        # The shipped model on ONNX Runtime behind the cascade (models.cascade; torch and
+        # the plain path by VIGIL_RUNTIME=torch, VIGIL_CASCADE=off).
+        from models.cascade import load_fast_scorer
+
+        fast: Scorer = load_fast_scorer()
+        return fast
     from models.scorer import load_scorer_from_config
 
     scorer: Scorer = load_scorer_from_config(

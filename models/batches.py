@@ -54,7 +54,9 @@ def collate(
         if types is not None:
             token_types[i, : len(row)] = torch.tensor(types[i], dtype=torch.long)
     batch = {"input_ids": input_ids, "attention_mask": mask, "token_type_ids": token_types}
-    if device is not None:
+    if device is not None and device.type == "cuda":  # pinned pages copy asynchronously
+        batch = {k: v.pin_memory().to(device, non_blocking=True) for k, v in batch.items()}
+    elif device is not None:
         batch = {k: v.to(device) for k, v in batch.items()}
     return batch
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import torch
-from torch.nn import functional as F  # noqa: N812 - the usual torch alias
+
+# torch is imported inside the fitting functions only: applying calibration (every scorer,
+# including the torch-free ONNX one) needs numpy alone.
 
 
 def corpus_weights(src: np.ndarray) -> np.ndarray:
@@ -26,6 +27,9 @@ def fit_platt(logits: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, 
     """(a, b) minimising weighted log loss of sigmoid(a * logit + b); identity if degenerate."""
     if len(y) < 20 or y.min() == y.max():
         return 1.0, 0.0
+    import torch
+    from torch.nn import functional as F  # noqa: N812 - the usual torch alias
+
     x = torch.tensor(logits, dtype=torch.float64)
     t = torch.tensor(y, dtype=torch.float64)
     wt = torch.tensor(w, dtype=torch.float64)
@@ -54,6 +58,9 @@ def fit_stance(logits: np.ndarray, y: np.ndarray, w: np.ndarray) -> dict[str, ob
     """Temperature and per-class offsets minimising weighted cross-entropy."""
     if len(y) < 20:
         return {"temperature": 1.0, "offsets": [0.0] * logits.shape[1]}
+    import torch
+    from torch.nn import functional as F  # noqa: N812 - the usual torch alias
+
     x = torch.tensor(logits, dtype=torch.float64)
     t = torch.tensor(y, dtype=torch.long)
     wt = torch.tensor(w, dtype=torch.float64)

@@ -37,6 +37,8 @@ class Engine:
         self.net = net.eval()
         self.device = torch.device(device or "cpu")
         self.net.to(self.device)
+        if self.device.type == "cuda":  # half precision on a GPU; CPUs keep fp32
+            self.net.half()
 
     @torch.inference_mode()
     def messages(

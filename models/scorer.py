@@ -14,15 +14,16 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from models.api import LABELS, STANCES, ScoreRequest, ScoreResult
 from models.calibration import apply_platt, apply_stance
 from models.data.common import clean_text
-from models.inference import Engine
-from models.network import VigilNet
+
+if TYPE_CHECKING:  # torch-free at import: the ONNX engine (models.onnx_engine) needs no torch
+    from models.network import VigilNet
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -34,9 +35,20 @@ class VigilScorer:
     """Scores messages for every label in LABELS, plus stance toward parent and claims."""
 
     def __init__(
-        self, tokenizer, net: VigilNet, meta: Mapping[str, Any], device: str | None = None
+        self, tokenizer, net: VigilNet | None, meta: Mapping[str, Any],
+        device: str | None = None, *, engine: Any = None,
     ) -> None:
-        self.engine = Engine(tokenizer, net, device)
+        """``engine``: anything with ``messages``/``pairs`` like models.inference.Engine
+        (the ONNX one); without it, the torch network ``net`` runs through Engine."""
+        if engine is None:
+            from models.inference import Engine
+
+            if net is None:
+                raise ValueError("VigilScorer needs a network or an engine")
+            engine = Engine(tokenizer, net, device)
+        self.engine = engine
+        #: Messages per encoder batch (pairs take half): VIGIL_BATCH_SIZE, larger on a GPU.
+        self.batch_size = int(os.environ.get("VIGIL_BATCH_SIZE", "64"))
         self.meta = dict(meta)
         self.version = (
             f"vigil-minilm/{meta.get('version', '0')}"
@@ -67,7 +79,7 @@ class VigilScorer:
         texts = [clean_text(r.text) for r in requests]
         distinct = sorted(set(texts))
         row = {t: i for i, t in enumerate(distinct)}
-        msg = self.engine.messages(distinct)
+        msg = self.engine.messages(distinct, batch_size=self.batch_size)
         idx = np.array([row[t] for t in texts])
         logits = msg.labels[idx]
         probs = self.message_probs(logits)
@@ -81,7 +93,8 @@ class VigilScorer:
         parent_stance: dict[int, dict[str, float]] = {}
         target_stances: list[list[dict[str, float]]] = [[{} for _ in r.targets] for r in requests]
         if pairs:
-            out = self.engine.pairs([p for _, _, p in pairs], [texts[i] for i, _, _ in pairs])
+            out = self.engine.pairs([p for _, _, p in pairs], [texts[i] for i, _, _ in pairs],
+                                   batch_size=max(1, self.batch_size // 2))
             stance = self.stance_probs(out.stance)
             for n, (i, k, _) in enumerate(pairs):
                 named = {s: float(stance[n, c]) for c, s in enumerate(STANCES)}
