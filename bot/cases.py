@@ -155,6 +155,7 @@ class CaseService:
             case, event or status.value, held, detail=_outcome_detail(outcome),
             status=status, last_error=outcome.error,
         )
+        await self._emit("case_updated", case)  # the mod-log entry shows the outcome
         return case
 
     async def _steps_done(self, case: Case) -> set[str]:
@@ -212,6 +213,7 @@ class CaseService:
                     case.id, self.clock(), "reverse_failed", actor_id,
                     {"note": note, **_outcome_detail(outcome)}, last_error=outcome.error,
                 )
+                await self._emit("case_updated", case)
                 return case, outcome
         status = CaseStatus.REVERSED if reverse else CaseStatus.CLOSED
         case = await self._repo.update(

@@ -93,10 +93,11 @@ async def test_denied_appeal_keeps_the_timeout(world: World) -> None:
     told = world.alice.user.dm_channel.history()[-1]
     assert told.content == ("Your appeal of case #1 was denied.\n"
                             "Moderator's note: Three links in a minute is spam; wait it out.")
-    logged = world.modlog.history()[-1].embeds[0]
-    assert logged.title == "Case #1 · timeout (60 min) · appeal denied"
-    assert {f.name: f.value for f in logged.fields}["Note"] == (
-        "Three links in a minute is spam; wait it out.")
+    (entry,) = world.modlog.history()  # the case's one entry, edited
+    logged = entry.embeds[0]
+    assert logged.title == "Case #1 · timeout (60 min) · applied"
+    assert {f.name: f.value for f in logged.fields}["Appeal"] == (
+        f"denied by {world.mod.mention}: Three links in a minute is spam; wait it out.")
 
 
 async def test_granted_appeal_with_a_note(world: World) -> None:
@@ -119,9 +120,12 @@ async def test_granted_appeal_with_a_note(world: World) -> None:
     updated = world.appeals.last_message
     assert updated is not None
     assert {f.name: f.value for f in updated.embeds[0].fields}["Moderator's note"] == NOTE
-    logged = world.modlog.history()[-1].embeds[0]
-    assert logged.title == "Case #1 · ban · resolved"
-    assert {f.name: f.value for f in logged.fields}["Note"] == f"appeal granted: {NOTE}"
+    (entry,) = world.modlog.history()
+    logged = entry.embeds[0]
+    assert logged.title == "Case #1 · ban · reversed"
+    shown = {f.name: f.value for f in logged.fields}
+    assert shown["Note"] == f"appeal granted: {NOTE}"
+    assert shown["Resolved by"] == world.mod.mention  # who granted it
 
 
 async def test_a_denial_needs_a_note(world: World) -> None:

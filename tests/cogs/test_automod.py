@@ -24,7 +24,7 @@ async def test_abusive_message_is_deleted_and_recorded(world: World) -> None:
     assert dm.embeds[0].title == f"Case #{case.number}"
     assert "insulting another member" in dm.embeds[0].fields[0].value.lower()
     assert [c.label for row in dm.components for c in row.children] == ["Appeal"]
-    kinds = [e.kind for e in await world.events(case)]
+    kinds = [e.kind for e in await world.events(case) if e.kind != "modlog_posted"]
     assert kinds == ["opened", "notify_started", "member_notified", "apply_started", "applied"]
 
 
