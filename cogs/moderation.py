@@ -90,8 +90,9 @@ class Moderation(commands.Cog):
                     f"{target.mention}: {case.last_error}")
         text = f"Case #{case.number}: {done} {target.mention}."
         events = await self.review.history(case)
-        if any(event.kind == "notify_failed" for event in events):
-            text += " (I could not DM them: their DMs are closed.)"
+        failed = next((e for e in reversed(events) if e.kind == "notify_failed"), None)
+        if failed is not None:
+            text += f" ({_why_not_told(failed.detail)})"
         return text
 
     async def _undo(
@@ -261,3 +262,17 @@ class Moderation(commands.Cog):
 
 async def setup(bot: VigilBot) -> None:
     await bot.add_cog(Moderation(bot.services, bot.review))
+
+
+#: Discord's code for a member whose DMs are closed to the bot.
+_DMS_CLOSED = 50007
+
+
+def _why_not_told(detail: dict[str, object]) -> str:
+    """Why the member was not told, as the recorded outcome of the notice says."""
+    if detail.get("dm_withheld"):
+        return "I did not DM them: the action was going to be refused."
+    if detail.get("code") == _DMS_CLOSED:
+        return "I could not DM them: their DMs are closed."
+    error = str(detail.get("error") or "unknown error")[:200]
+    return f"I could not DM them: {error}."

@@ -188,3 +188,18 @@ async def test_pending_case_from_a_crash_is_carried_out_after_restart(world: Wor
     assert case.status is CaseStatus.APPLIED
     assert "reconciled" in [e.kind for e in await world.events(case)]
     assert world.guild.get_ban(world.alice) is not None
+
+
+async def test_the_moderator_hears_why_the_member_was_not_told(world: World) -> None:
+    await world.mod.slash(world.general, "warn", member=world.alice, reason="first")
+    dms = f"/channels/{world.alice.user.dm_channel.id}/messages"
+    world.env.inject_error("POST", dms, status=403, code=50007,
+                           message="Cannot send messages to this user")
+    closed = await world.mod.slash(world.general, "warn", member=world.alice, reason="again")
+    world.env.inject_error("POST", dms, status=400, code=50035, message="Invalid Form Body")
+    broken = await world.mod.slash(world.general, "warn", member=world.alice, reason="third")
+
+    assert reply(closed).endswith("(I could not DM them: their DMs are closed.)")
+    assert "their DMs are closed" not in reply(broken)
+    assert "I could not DM them:" in reply(broken)
+    assert "Invalid Form Body" in reply(broken)
