@@ -31,6 +31,7 @@ from bot.services import Services, build_services
 from bot.settings import Settings
 from bot.storage.lease import LeaseTakenError
 from bot.storage.records import Case
+from bot.storage.writer import is_busy
 from models.api import Scorer
 
 log = logging.getLogger(__name__)
@@ -155,6 +156,11 @@ class VigilBot(commands.Bot):
             text = "That command only works in a server."
         elif isinstance(error, app_commands.CheckFailure):
             text = str(error) or "You cannot use that command here."
+        elif isinstance(error, app_commands.CommandInvokeError) and is_busy(error.original):
+            # Raised before anything was recorded, so nothing was done either.
+            log.warning("a command met a busy database: %s", error.original)
+            text = ("The case database is busy (another program is holding its lock), so "
+                    "nothing was done. Try again in a minute.")
         else:
             command = interaction.command.qualified_name if interaction.command else "?"
             log.error("command /%s failed", command, exc_info=error)

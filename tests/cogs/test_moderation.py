@@ -7,6 +7,7 @@ import simcord
 from discord import app_commands
 
 from bot.storage.records import CaseKind, CaseStatus, NewCase
+from tests.bot.storage import lock_holder
 from tests.cogs.conftest import World
 
 
@@ -203,3 +204,20 @@ async def test_the_moderator_hears_why_the_member_was_not_told(world: World) -> 
     assert "their DMs are closed" not in reply(broken)
     assert "I could not DM them:" in reply(broken)
     assert "Invalid Form Body" in reply(broken)
+
+
+async def test_a_command_during_a_long_lock_says_nothing_was_done(world: World) -> None:
+    holder = lock_holder.start(world.db_path, 4.0, write=True)  # past the writer's patience
+    try:
+        result = await world.mod.slash(world.general, "warn", member=world.alice, reason="x")
+    finally:
+        assert holder.wait(timeout=30) == 0
+    assert "database is busy" in reply(result)
+    assert "nothing was done" in reply(result)
+    assert world.alice.user.dm_channel is None or world.alice.user.dm_channel.history() == []
+    # The command failed (and says so); the only error raised is the busy database.
+    assert [type(getattr(e, "original", e)).__name__ for e in world.env.errors] == \
+        ["StorageBusyError"]
+    world.command_errors.clear()
+    again = await world.mod.slash(world.general, "warn", member=world.alice, reason="x")
+    assert reply(again).startswith("Case #1:")
