@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot import rescore
+from bot import metrics, rescore
 from bot.cases import CaseService
 from bot.coordination import CoordinationAlert, CoordinationDetector
 from bot.event import MessageEvent
@@ -189,6 +189,7 @@ class ModerationPipeline:
     async def _finish(
         self, event: MessageEvent, plan: _Plan, results: list[ScoreResult], policy: Policy
     ) -> MessageOutcome:
+        metrics.MESSAGES_SCORED.inc()
         result = results[0]
         scores = dict(result.scores)
         if plan.raw_too:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import yaml
 from pydantic import Field, ValidationError, create_model, field_validator
 
-from bot import policy_yaml
+from bot import policy_hints, policy_yaml
 from bot.policy_types import MAX_COUNT, MAX_WINDOW_HOURS, AllowPhrase, Snowflake, Strict
 from bot.policy_types import SEVERITY as SEVERITY
 from bot.policy_types import Action as Action
@@ -221,7 +221,10 @@ else:
 def _check_label_names(value: dict[str, Any]) -> None:
     unknown = sorted(set(value) - set(LABELS))
     if unknown:
-        raise ValueError(f"unknown label(s) {unknown}; expected some of {list(LABELS)}")
+        hints = [f"{u!r}: did you mean {h!r}?" for u in unknown
+                 if (h := policy_hints.closest(u, LABELS))]
+        raise ValueError(f"unknown label(s) {unknown}; expected some of {list(LABELS)}"
+                         + (f" ({'; '.join(hints)})" if hints else ""))
 
 
 class PolicyConfigError(ValueError):
@@ -268,6 +271,9 @@ def _describe(error: Any, root: yaml.Node | None, path: Path) -> str:
     line = policy_yaml.line_of(root, loc)
     where = f"line {line}" if line else "line ?"
     message = error["msg"].removeprefix("Value error, ")
+    if error.get("type") == "extra_forbidden":
+        hint = policy_hints.did_you_mean(Policy, loc)
+        message += f" (did you mean {hint!r}?)" if hint else ""
     given = error.get("input")
     shown = "" if isinstance(given, dict | list) or given is None else f" (got {given!r:.80})"
     return f"{path}: {where}: {key}: {message}{shown}"

@@ -18,7 +18,7 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
     """The choice ``word`` most likely meant (case and ``-``/``_`` ignored), or None."""
     options = {c.lower().replace("-", "_"): c for c in choices}
     found = difflib.get_close_matches(word.lower().replace("-", "_"), list(options), n=1,
-                                      cutoff=0.6)
+                                      cutoff=0.75)
     return options[found[0]] if found else None
 
 

@@ -6,6 +6,7 @@ Built explicitly by the entry point (never at import time) so tests make their o
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -24,6 +25,10 @@ class Settings(BaseSettings):
     db_path: Path = Path("vigil.db")
     config_path: Path = DEFAULT_CONFIG
     log_level: str = "INFO"
+    #: ``json``: one JSON object per log line (for log collectors).
+    log_format: Literal["text", "json"] = "text"
+    #: Serve Prometheus metrics on this port (``/metrics``); unset: no metrics server.
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
     #: Guild to sync slash commands to instantly (global sync can take an hour).
     dev_guild_id: int | None = None
     #: Micro-batcher limits in front of the model worker thread.

@@ -13,6 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord.settings_embed import policy_summary, shown_value
+from bot.health import live_checks
 from bot.policy_config import PolicyConfigError
 from bot.privacy import DataService, count_lines
 from bot.review import ReviewService
@@ -234,6 +235,21 @@ class Admin(commands.GroupCog, group_name="vigil", group_description="Vigil sett
             "message scores are deleted and the text of their messages and appeals on cases "
             "becomes `[erased]`; case numbers, actions, moderators and outcomes stay. "
             "This cannot be undone.", view=view, ephemeral=True)
+
+    @app_commands.command(name="health",
+                          description="Gateway, storage, database, model weights, scoring queue")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def health(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        checks = await live_checks(self.services, self.bot.latency)
+        healthy = all(check.ok for check in checks)
+        embed = discord.Embed(
+            title="Vigil health: " + ("all good" if healthy else "needs attention"),
+            colour=discord.Colour.green() if healthy else discord.Colour.red())
+        for check in checks:
+            embed.add_field(name=f"{'✅' if check.ok else '❌'} {check.name}",
+                            value=check.detail[:1024], inline=False)
+        await interaction.edit_original_response(embed=embed)
 
 
 async def setup(bot: VigilBot) -> None:

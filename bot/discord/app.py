@@ -19,9 +19,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import metrics
 from bot.coordination import CoordinationDetector
 from bot.discord.buttons import say
 from bot.discord.executor import DiscordExecutor
+from bot.discord.lifecycle import DiscordUnreachableError, run_until_stopped
 from bot.discord.views import AppealButton
 from bot.lease_keeper import LeaseKeeper
 from bot.policy_book import PolicyBook, as_book
@@ -239,11 +241,21 @@ def run_bot(settings: Settings) -> int:
     except (OSError, RuntimeError) as exc:
         print(f"cannot load the scoring model: {exc}", file=sys.stderr)
         return 2
+    if settings.metrics_port:
+        try:
+            metrics.serve(settings.metrics_port)
+        except OSError as exc:
+            print(f"cannot serve metrics on port {settings.metrics_port}: {exc.strerror}",
+                  file=sys.stderr)
+            return 2
     try:
         asyncio.run(_run(settings, policy, scorer, token))
     except LeaseTakenError as exc:
         print(f"refusing to start: {exc}. Stop that process first (or, if it is gone, "
               "wait for its lease to lapse).", file=sys.stderr)
+        return 3
+    except DiscordUnreachableError as exc:
+        print(exc, file=sys.stderr)
         return 3
     except discord.LoginFailure:
         print("Discord rejected VIGIL_TOKEN; reset the token in the Developer Portal.",
@@ -266,8 +278,5 @@ async def _run(settings: Settings, policy: PolicyBook, scorer: Scorer, token: st
         queue_size=settings.batch_queue_size,
         review_pending_after=timedelta(hours=settings.review_pending_after_hours),
     )
-    try:
-        async with bot:
-            await bot.start(token)
-    finally:
-        await bot.services.close()
+    # Login retried with backoff; SIGTERM closes the session, then the services.
+    await run_until_stopped(bot, token, bot.services.close)
