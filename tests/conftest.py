@@ -58,12 +58,23 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def new_database(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> NewDatabase:
+def new_database(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[NewDatabase]:
     """Makes an empty, migrated database of the test's backend; returns where it is."""
     if backend == "sqlite":
-        return lambda name: tmp_path / f"{name}.db"
+        yield lambda name: tmp_path / f"{name}.db"
+        return
     server: pg.PgServer = request.getfixturevalue("pg_server")
-    return lambda name: server.fresh_database()
+    made: list[str] = []
+
+    def make(name: str) -> str:
+        made.append(server.fresh_database())
+        return made[-1]
+
+    yield make
+    for url in made:  # after the test's own fixtures closed their connections
+        server.drop_database(url)
 
 
 @pytest.fixture
