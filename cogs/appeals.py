@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 _DECIDER_PERMISSION = {"ban": "ban_members", "kick": "kick_members"}
 #: Longest moderator's note on a decision; it goes into a DM and an embed field.
 NOTE_MAX = 500
+#: Cases listed per server by ``/appeal`` without a number (the most recent).
+OWN_CASES = 10
 
 
 def appeal_embed(appeal: Appeal, case: Case) -> discord.Embed:
@@ -184,12 +186,16 @@ class Appeals(commands.Cog):
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
     @app_commands.allowed_installs(guilds=True, users=False)
     @app_commands.describe(
-        case="The case number from the bot's DM",
+        case="The case number from the bot's DM (leave out to list your cases)",
         guild="The server's id, when you have a case with that number in several servers",
     )
     async def appeal(self, interaction: discord.Interaction,
-                     case: app_commands.Range[int, 1], guild: str | None = None) -> None:
+                     case: app_commands.Range[int, 1] | None = None,
+                     guild: str | None = None) -> None:
         guild_id: int | None
+        if case is None:
+            await say(interaction, await self._own_cases(interaction))
+            return
         if interaction.guild is not None:
             guild_id = interaction.guild.id
         elif guild is not None:
@@ -203,6 +209,22 @@ class Appeals(commands.Cog):
                 await self._ask_for_guild(interaction, case)
                 return
         await open_appeal_modal(interaction, guild_id, case)
+
+    async def _own_cases(self, interaction: discord.Interaction) -> str:
+        """The member's own cases, per server: in a server that server's only, in a DM
+        every server they have cases in (nobody else's, whoever asks)."""
+        guilds = [interaction.guild] if interaction.guild is not None else self.bot.guilds
+        lines = []
+        for guild in guilds:
+            cases = await self.review.for_member(guild.id, interaction.user.id, OWN_CASES)
+            if cases:
+                listed = ", ".join(f"#{c.number} {c.action} ({c.status.value})" for c in cases)
+                lines.append(f"**{discord.utils.escape_markdown(guild.name)}** (`{guild.id}`): "
+                             f"{listed}")
+        if not lines:
+            return "You have no cases in any server I moderate."
+        return ("Your cases:\n" + "\n".join(lines) + "\nRun `/appeal case:<number>` "
+                "(with `guild:<id>` from a DM when the number is in several servers).")[:1900]
 
     async def _candidates(self, member_id: int, number: int) -> list[discord.Guild]:
         found = []
@@ -229,9 +251,10 @@ class Appeals(commands.Cog):
     @commands.Cog.listener()
     async def on_appeal_filed(self, appeal: Appeal, case: Case) -> None:
         channels = self.services.policy.for_guild(case.guild_id).discord
-        # Without an appeals channel, moderators still see appeals in the review queue.
-        channel = await policy_channel(self.bot, channels.appeals or channels.review,
-                                       case.guild_id)
+        # Without an appeals channel in this server, moderators still see appeals in the
+        # review queue.
+        channel = (await policy_channel(self.bot, channels.appeals, case.guild_id)
+                   or await policy_channel(self.bot, channels.review, case.guild_id))
         if channel is None:
             log.warning("appeal %d of case #%d filed, but no appeals channel is configured",
                         appeal.id, case.number)
