@@ -34,6 +34,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--address", help='an existing Ray cluster, e.g. "auto"')
     parser.add_argument("--max-batch", type=int, dest="max_batch")
     parser.add_argument("--batch-wait-ms", type=float, dest="batch_wait_ms")
+    parser.add_argument("--runtime", choices=["onnx", "torch", "onnx-int8"],
+                        help="model runtime (default onnx: fp32, batch-independent)")
+    parser.add_argument("--cascade", choices=["off", "cache", "stage1"],
+                        help="models.cascade in front of the encoder (default off)")
     parser.add_argument("--no-ray", action="store_true",
                         help="serve from this process with uvicorn (one replica, no Ray)")
     return parser.parse_args(argv)
@@ -64,7 +68,7 @@ def serve_plain(config: ServeConfig) -> int:
     from models.serve.app import build_app
     from models.serve.backend import BatchingBackend
 
-    backend = BatchingBackend(load_scorer(config.checkpoint), max_batch=config.max_batch,
+    backend = BatchingBackend(load_scorer(config), max_batch=config.max_batch,
                               max_wait=config.batch_wait_ms / 1000)
     app = build_app(backend, api_keys=config.api_keys)
     print(f"serving {backend.version} on http://{config.host}:{config.port} (no Ray)")

@@ -51,9 +51,9 @@ class EndpointFigures:
 def scorer_throughput(n: int = 512, batch: int = 32) -> float:
     """Messages/s of the default scorer in this process (what one replica does)."""
     from models.api import ScoreRequest
-    from models.scorer import load_default_scorer
+    from models.serve.config import ServeConfig, load_scorer
 
-    scorer = load_default_scorer()
+    scorer = load_scorer(ServeConfig())  # what the server loads by default
     texts = messages(n, seed=1)
 
     def one_pass() -> float:

@@ -8,7 +8,15 @@
     address: null            # an existing Ray cluster ("auto", "ray://host:10001"); null: local
     max_batch: 32            # dynamic batching: at most this many texts per model call
     batch_wait_ms: 5         # ... waiting at most this long for a batch to fill
+    runtime: onnx            # onnx (fp32), torch, or onnx-int8 (faster; see below)
+    cascade: "off"           # off, cache or stage1 (models.cascade; see below)
     api_keys: []             # when not empty, every call needs one of these as ?key=
+
+The server's defaults differ from the bot's on purpose: fp32 and no cascade give every
+text the same scores whatever else shares its batch and whatever came before it (int8's
+dynamic quantisation scales a whole batch at once, moving scores by about 1e-3; the
+cascade's first stage answers some benign texts with its own estimates and its cache
+depends on history), so an answer can be reproduced from the model version it names.
 
 Keys belong in this file (or ``VIGIL_SERVE_API_KEYS``, comma separated), never on the
 command line where other users of the machine see them.
@@ -18,7 +26,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -37,6 +45,8 @@ class ServeConfig(BaseModel):
     address: str | None = None
     max_batch: int = Field(default=32, ge=1, le=512)
     batch_wait_ms: float = Field(default=5.0, ge=0, le=1000)
+    runtime: Literal["onnx", "torch", "onnx-int8"] = "onnx"
+    cascade: Literal["off", "cache", "stage1"] = "off"
     api_keys: list[str] = Field(default_factory=list, max_length=1000)
 
 
@@ -64,15 +74,18 @@ def load_config(path: Path | None, overrides: dict[str, Any]) -> ServeConfig:
         raise ServeConfigError(f"{path or 'settings'}: {exc}") from None
 
 
-def load_scorer(checkpoint: Path | None) -> Scorer:
-    """v3 from models/weights, another Vigil weights folder, or a local HF checkpoint."""
-    from models.scorer import load_default_scorer, load_scorer_from_config
+def load_scorer(config: ServeConfig) -> Scorer:
+    """v3 (or another Vigil weights folder) on the configured runtime, or a local HF
+    checkpoint."""
+    from models.cascade import load_fast_scorer
+    from models.scorer import load_scorer_from_config
 
-    if checkpoint is None:
-        return load_default_scorer()
-    if not checkpoint.is_dir():
+    checkpoint = config.checkpoint
+    if checkpoint is not None and not checkpoint.is_dir():
         raise ServeConfigError(f"checkpoint {checkpoint} is not a folder")
-    if (checkpoint / "config.json").is_file():  # a Hugging Face checkpoint
-        scorer: Scorer = load_scorer_from_config({"model": str(checkpoint)})
-        return scorer
-    return load_default_scorer(weights_dir=checkpoint)
+    if checkpoint is not None and (checkpoint / "config.json").is_file():  # Hugging Face
+        hf: Scorer = load_scorer_from_config({"model": str(checkpoint)})
+        return hf
+    scorer: Scorer = load_fast_scorer(runtime=config.runtime, cascade=config.cascade,
+                                      weights_dir=checkpoint)
+    return scorer

@@ -29,7 +29,7 @@ class VigilScorer:
     # Serve awaits an async constructor; mypy wants every __init__ to return None.
     async def __init__(self, config: dict[str, Any]) -> None:  # type: ignore[misc]
         self.config = ServeConfig.model_validate(config)
-        self.scorer = load_scorer(self.config.checkpoint)
+        self.scorer = load_scorer(self.config)
         self.version = self.scorer.version
         self.batch_sizes: list[int] = []
         batcher: Any = self._score_one  # @serve.batch adds the setters at run time

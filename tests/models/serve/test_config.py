@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from models.serve.__main__ import main
-from models.serve.config import ServeConfigError, load_config, load_scorer
+from models.serve.config import ServeConfig, ServeConfigError, load_config, load_scorer
 
 
 def test_file_then_environment_then_flags(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -33,7 +33,7 @@ def test_missing_file_and_bad_checkpoint(tmp_path: Path) -> None:
     with pytest.raises(ServeConfigError, match="cannot read"):
         load_config(tmp_path / "nope.yaml", {})
     with pytest.raises(ServeConfigError, match="not a folder"):
-        load_scorer(tmp_path / "missing")
+        load_scorer(ServeConfig(checkpoint=tmp_path / "missing"))
 
 
 def test_the_command_refuses_bad_settings_with_status_2(

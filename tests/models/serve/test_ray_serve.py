@@ -26,7 +26,7 @@ CASES = [
 
 
 def test_scores_through_ray_serve_equal_in_process_scores() -> None:
-    from models.scorer import load_default_scorer
+    from models.serve.config import load_scorer
     from models.serve.deployment import deploy, shutdown
 
     port = free_port()
@@ -61,7 +61,7 @@ def test_scores_through_ray_serve_equal_in_process_scores() -> None:
     finally:
         shutdown()
 
-    scorer = load_default_scorer()
+    scorer = load_scorer(ServeConfig())
     assert scorer.version == version
     local = scorer.score_batch([ScoreRequest(t, parent=p) for t, p in CASES])
     for scores, result, remote in zip(replies, local * 2, native.body["results"] * 2,
