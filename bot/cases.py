@@ -216,8 +216,10 @@ class CaseService:
                 await self._emit("case_updated", case)
                 return case, outcome
         status = CaseStatus.REVERSED if reverse else CaseStatus.CLOSED
+        # What the undo found (member gone, nothing to undo) stays on the record with it.
+        undo = {"undo": _outcome_detail(outcome)} if outcome is not None else {}
         case = await self._repo.update(
-            case.id, self.clock(), "resolved", actor_id, {"note": note}, status=status
+            case.id, self.clock(), "resolved", actor_id, {"note": note, **undo}, status=status
         )
         await self._emit("case_resolved", case)
         return case, outcome

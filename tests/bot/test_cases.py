@@ -37,7 +37,7 @@ async def test_case_recorded_before_action_then_applied(
     assert seen_status == [CaseStatus.PENDING]
     assert case.status is CaseStatus.APPLIED
     assert spy.calls == [("notify", 1), ("ban", 1)]
-    assert events == [("case_opened", 1)]
+    assert events == [("case_opened", 1), ("case_updated", 1)]
     kinds = [e.kind for e in await db.cases.events(case.id)]
     assert kinds == ["opened", "notify_started", "member_notified", "apply_started", "applied"]
 
@@ -102,7 +102,7 @@ async def test_resolve_with_reverse_undoes_action(
     assert outcome.ok
     assert resolved.status is CaseStatus.REVERSED
     assert ("reverse ban", case.number) in executor.calls
-    assert events == ["case_opened", "case_resolved"]
+    assert events == ["case_opened", "case_updated", "case_resolved"]
 
 
 async def test_failed_reversal_keeps_case_applied(db: Database, clock: FrozenClock) -> None:
@@ -124,3 +124,20 @@ async def test_live_strikes_window(
     clock.advance(hours=2)
     assert await service.live_strikes(1, 5, timedelta(hours=3)) == 1
     assert await service.live_strikes(1, 5, timedelta(hours=1)) == 0
+
+
+async def test_resolving_with_an_undo_records_what_the_undo_found(
+    db: Database, clock: FrozenClock
+) -> None:
+    executor = RecordingExecutor(fail={"reverse": ActionOutcome.success(member_gone=True)})
+    service = CaseService(db.cases, executor, clock=clock)
+    case = await service.open(NewCase(1, 5, "timeout", "spam", CaseStatus.PENDING,
+                                      moderator_id=99, duration_minutes=60))
+    resolved, outcome = await service.resolve(case, actor_id=99, note="appeal granted",
+                                              reverse=True)
+    assert outcome is not None
+    assert resolved.status is CaseStatus.REVERSED
+    last = (await db.cases.events(case.id))[-1]
+    assert last.kind == "resolved"
+    assert last.actor_id == 99
+    assert last.detail["undo"] == {"ok": True, "member_gone": True}

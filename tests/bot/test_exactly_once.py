@@ -152,7 +152,7 @@ async def test_a_ban_pending_too_long_goes_to_review_instead(
     assert "confirm it from the review queue" in done[old.id].reason
     assert done[recent.id].status is CaseStatus.APPLIED
     assert executor.calls == [("notify", 2), ("ban", 2)]
-    assert announced == [("case_opened", 1)]
+    assert announced == [("case_opened", 1), ("case_updated", 2)]
     history = await db.cases.events(old.id)
     assert history[-1].kind == "held_for_review"
     assert history[-1].detail["was"] == "ban"
