@@ -13,8 +13,19 @@ from pydantic import ValidationError
 
 from bot import log_setup
 from bot.cli_help import VigilParser, epilog, program, vigil_version
-from bot.policy_config import PolicyConfigError, PolicyHolder
+from bot.policy_book import PolicyBook
+from bot.policy_config import PolicyConfigError
 from bot.settings import DEFAULT_CONFIG, Settings
+from bot.shards import ShardRange
+from bot.storage.engine import (
+    DatabaseUnavailableError,
+    as_target,
+    describe_target,
+    is_missing,
+)
+
+DB_HELP = ("the bot's database: a SQLite file or a postgresql://user@host:port/name URL "
+           "(default: VIGIL_DB_PATH, else vigil.db; VIGIL_DB_URL over both)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -24,9 +35,12 @@ def _parser() -> argparse.ArgumentParser:
 
     replay = sub.add_parser("replay", help="run a transcript through the core, offline")
     replay.add_argument("transcript", type=Path, help="JSON lines, one message per line")
-    replay.add_argument("--config", type=Path, default=None, help="policy YAML")
-    replay.add_argument("--db", type=Path, default=None,
-                        help="SQLite file to record cases in, appended to (default: a fresh "
+    replay.add_argument("--config", type=Path, default=None,
+                        help="policy YAML, or a folder of default.yaml and "
+                             "guilds/<guild_id>.yaml (each message by its server's)")
+    replay.add_argument("--db", type=as_target, default=None,
+                        help="SQLite file or postgresql://user@host:port/name URL to record "
+                             "cases in, appended to (default: a fresh "
                              "replay-<transcript name>.db in this folder, replaced each run)")
     replay.add_argument("--report", type=Path, action="append", default=[],
                         help="write a report: .json or .html (may be given twice)")
@@ -38,18 +52,21 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--config", "--policy", dest="config", type=Path, default=None,
                        help="policy YAML: its model scores, its rules decide (each line's "
                             "rules and decision)")
+    score.add_argument("--guild", type=int, default=None,
+                       help="server id: with a policy folder, that server's policy "
+                            "(its guilds/<id>.yaml over default.yaml)")
 
     calibrate = sub.add_parser("calibrate", help="threshold advice from review decisions")
-    calibrate.add_argument("--db", type=Path, default=None, help="the bot's SQLite file")
+    calibrate.add_argument("--db", type=as_target, default=None, help=DB_HELP)
     calibrate.add_argument("--config", type=Path, default=None, help="policy YAML")
 
     forget = sub.add_parser("forget", help="erase a member's stored data (erasure request)")
-    forget.add_argument("--db", type=Path, default=None, help="the bot's SQLite file")
+    forget.add_argument("--db", type=as_target, default=None, help=DB_HELP)
     forget.add_argument("--guild", type=int, required=True, help="server id")
     forget.add_argument("--user", type=int, required=True, help="the member's user id")
 
     purge = sub.add_parser("purge", help="redact stored message text older than the retention")
-    purge.add_argument("--db", type=Path, default=None, help="the bot's SQLite file")
+    purge.add_argument("--db", type=as_target, default=None, help=DB_HELP)
     purge.add_argument("--config", type=Path, default=None, help="policy YAML (its retention)")
     purge.add_argument("--days", type=int, default=None,
                        help="keep this many days (default: retention.message_text_days)")
@@ -65,13 +82,18 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")
     bench.add_argument("--smoke", action="store_true", help="every step at toy sizes (CI)")
 
-    sub.add_parser("run", help="connect to Discord (token from VIGIL_TOKEN)")
+    run = sub.add_parser("run", help="connect to Discord (token from VIGIL_TOKEN)")
+    run.add_argument("--shards", default=None, metavar="A-B",
+                     help="run only these shards in this process, e.g. 0-3 (default: "
+                          "VIGIL_SHARDS; unset: the whole bot)")
+    run.add_argument("--shard-count", type=int, default=None, metavar="N",
+                     help="how many shards the bot has in all (with --shards; default: "
+                          "VIGIL_SHARD_COUNT)")
 
     health = sub.add_parser(
         "health", help="check the database, the model weights and (with a metrics port) the "
                        "running bot; exit 0 when healthy, 1 when not")
-    health.add_argument("--db", type=Path, default=None,
-                        help="the bot's database (default: VIGIL_DB_PATH, else vigil.db)")
+    health.add_argument("--db", type=as_target, default=None, help=DB_HELP)
     health.add_argument("--config", type=Path, default=None,
                         help="policy YAML (its model section; default: VIGIL_CONFIG_PATH)")
     health.add_argument("--metrics-port", type=int, default=None, metavar="PORT",
@@ -142,8 +164,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             from bot.discord.app import run_bot
 
-            return run_bot(settings)
+            shards = _shards(args, settings)
+            if isinstance(shards, int):
+                return shards
+            return run_bot(settings, shards)
     except PolicyConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except DatabaseUnavailableError as exc:
         print(exc, file=sys.stderr)
         return 2
     return 1
@@ -157,7 +185,8 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
     if not args.transcript.is_file():
         print(f"no such transcript: {args.transcript}", file=sys.stderr)
         return 2
-    policy = PolicyHolder(args.config or settings.config_path or DEFAULT_CONFIG)
+    # A file, or a folder: each message is judged by its own server's policy (guild_id).
+    policy = PolicyBook(args.config or settings.config_path or DEFAULT_CONFIG)
     # Without --db: a fresh replay-<stem>.db each run, never the live database.
     try:
         db_path = args.db or fresh_database(args.transcript, live=settings.db_path)
@@ -176,7 +205,7 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
     try:
         print(summary_table(result))
         fresh = "" if args.db else " (a fresh database; --db F names another)"
-        print(f"\ncases recorded in {db_path}{fresh}")
+        print(f"\ncases recorded in {describe_target(db_path)}{fresh}")
         for path in args.report:
             write_report(result, path)
             print(f"report written to {path}")
@@ -187,26 +216,25 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
 
 def _score(args: argparse.Namespace, settings: Settings) -> int:
     """One JSON object per input line -> one JSON object per output line, same order."""
-    from bot.policy_config import load_policy
     from bot.scoring import load_scorer
     from bot.tools.score_cli import score_stream
     from bot.tools.score_explain import Explainer
 
-    policy = load_policy(args.config or settings.config_path or DEFAULT_CONFIG)
+    book = PolicyBook(args.config or settings.config_path or DEFAULT_CONFIG)
+    policy = book.current if args.guild is None else book.for_guild(args.guild)
     return score_stream(sys.stdin, sys.stdout, load_scorer(policy.model), Explainer(policy))
 
 
 def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.policy_config import load_policy
     from bot.storage import open_database
     from bot.storage.records import MessageScore
     from bot.tools.calibrate import advice_table, advise
 
-    db_path = args.db or settings.db_path
-    if not Path(db_path).is_file():
+    db_path = args.db or settings.database
+    if is_missing(db_path):
         print(f"no such database: {db_path}", file=sys.stderr)
         return 2
-    policy = load_policy(args.config or settings.config_path or DEFAULT_CONFIG)
+    policy = PolicyBook(args.config or settings.config_path or DEFAULT_CONFIG).current
 
     async def load() -> list[MessageScore]:
         db = await open_database(db_path)
@@ -216,7 +244,8 @@ def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
             await db.close()
 
     records = asyncio.run(load())
-    print(f"{len(records)} messages with a moderator's decision in {db_path}\n")
+    print(f"{len(records)} messages with a moderator's decision in "
+          f"{describe_target(db_path)}\n")
     print(advice_table(advise(records, policy)))
     return 0
 
@@ -227,8 +256,8 @@ def _forget(args: argparse.Namespace, settings: Settings) -> int:
     from bot.storage import open_database
     from bot.storage.records import Erasure
 
-    db_path = args.db or settings.db_path
-    if not Path(db_path).is_file():
+    db_path = args.db or settings.database
+    if is_missing(db_path):
         print(f"no such database: {db_path}", file=sys.stderr)
         return 2
 
@@ -241,7 +270,8 @@ def _forget(args: argparse.Namespace, settings: Settings) -> int:
             await db.close()
 
     erasure = asyncio.run(erase())
-    print(f"erased the data of user {args.user} in guild {args.guild} ({db_path})")
+    print(f"erased the data of user {args.user} in guild {args.guild} "
+          f"({describe_target(db_path)})")
     for label, count in count_lines(erasure.counts, memory=False):
         print(f"  {label:<30} {count}")
     print("case numbers, actions, moderators and outcomes are kept; "
@@ -251,18 +281,17 @@ def _forget(args: argparse.Namespace, settings: Settings) -> int:
 
 def _purge(args: argparse.Namespace, settings: Settings) -> int:
     """Redact message text older than the retention (no Discord needed); print the counts."""
-    from bot.policy_config import load_policy
     from bot.retention import count_lines, purge_old_text
     from bot.storage import open_database
     from bot.storage.retention import PurgeCounts
 
-    db_path = args.db or settings.db_path
-    if not Path(db_path).is_file():
+    db_path = args.db or settings.database
+    if is_missing(db_path):
         print(f"no such database: {db_path}", file=sys.stderr)
         return 2
     days = args.days
     if days is None:
-        policy = load_policy(args.config or settings.config_path or DEFAULT_CONFIG)
+        policy = PolicyBook(args.config or settings.config_path or DEFAULT_CONFIG).current
         days = policy.retention.message_text_days
     if not 1 <= days <= 3650:
         print("--days must be between 1 and 3650", file=sys.stderr)
@@ -276,7 +305,7 @@ def _purge(args: argparse.Namespace, settings: Settings) -> int:
             await db.close()
 
     counts = asyncio.run(purge())
-    print(f"purged message text older than {days} days ({db_path})")
+    print(f"purged message text older than {days} days ({describe_target(db_path)})")
     for label, count in count_lines(counts):
         print(f"  {label:<30} {count}")
     print("case numbers, labels, scores, actions, statuses and timestamps are kept")
@@ -322,14 +351,33 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
 def _health(args: argparse.Namespace, settings: Settings) -> int:
     """Offline checks (and the running bot's, with a metrics port): one line each."""
     from bot.health import offline_checks, report
-    from bot.policy_config import load_policy
 
     try:
-        policy = load_policy(args.config or settings.config_path or DEFAULT_CONFIG)
+        policy = PolicyBook(args.config or settings.config_path or DEFAULT_CONFIG).current
     except PolicyConfigError as exc:
         print(f"FAIL  policy    {exc.problems[0] if exc.problems else exc}")
         return 1
     port = args.metrics_port if args.metrics_port is not None else settings.metrics_port
-    text, status = report(offline_checks(args.db or settings.db_path, policy.model, port))
+    text, status = report(offline_checks(args.db or settings.database, policy.model, port))
     print(text)
     return status
+
+
+def _shards(args: argparse.Namespace, settings: Settings) -> ShardRange | int | None:
+    """The shard range of ``run`` (flags over VIGIL_SHARDS/VIGIL_SHARD_COUNT), or an exit
+    status when it is wrong."""
+    from bot.shards import ShardSpecError
+
+    spec = args.shards if args.shards is not None else settings.shards
+    count = args.shard_count if args.shard_count is not None else settings.shard_count
+    if spec is None and count is None:
+        return None
+    if spec is None or count is None:
+        print("--shards and --shard-count go together (e.g. --shards 0-3 --shard-count 16)",
+              file=sys.stderr)
+        return 2
+    try:
+        return ShardRange.parse(spec, count)
+    except ShardSpecError as exc:
+        print(exc, file=sys.stderr)
+        return 2

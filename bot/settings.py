@@ -23,6 +23,12 @@ class Settings(BaseSettings):
     #: Bot token. SecretStr keeps it out of reprs, logs and tracebacks.
     token: SecretStr | None = None
     db_path: Path = Path("vigil.db")
+    #: A PostgreSQL database instead of the SQLite file: ``postgresql://user@host:port/name``
+    #: (``VIGIL_DB_URL``; see docs/scaling.md).
+    db_url: str | None = Field(default=None, pattern=r"^postgres(ql)?://")
+    #: Run only these shards (``0-3``) of ``shard_count`` (``python -m bot run --shards``).
+    shards: str | None = None
+    shard_count: int | None = Field(default=None, ge=1)
     config_path: Path = DEFAULT_CONFIG
     log_level: str = "INFO"
     #: ``json``: one JSON object per log line (for log collectors).
@@ -38,3 +44,8 @@ class Settings(BaseSettings):
     #: A ban or kick still pending at start after this many hours (the bot was down when
     #: it was decided) goes to the review queue instead of being carried out that late.
     review_pending_after_hours: float = Field(default=6.0, gt=0, le=24 * 365)
+
+    @property
+    def database(self) -> Path | str:
+        """Where the bot's data lives: ``db_url`` when set, else the SQLite ``db_path``."""
+        return self.db_url or self.db_path

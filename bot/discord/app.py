@@ -31,6 +31,7 @@ from bot.policy_config import PolicyConfigError, PolicyHolder
 from bot.retention import purge_daily
 from bot.services import Services, build_services
 from bot.settings import Settings
+from bot.shards import ShardRange
 from bot.storage.lease import LeaseTakenError
 from bot.storage.records import Case
 from bot.storage.writer import is_busy
@@ -83,6 +84,7 @@ class VigilBot(commands.Bot):
         dev_guild_id: int | None = None,
         lease_name: str = "actor",
         review_pending_after: timedelta = timedelta(hours=6),
+        **client_options: Any,
     ) -> None:
         intents = discord.Intents.default()
         intents.message_content = True
@@ -93,6 +95,7 @@ class VigilBot(commands.Bot):
             intents=intents,
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
+            **client_options,
         )
         self.services = services
         self.review = services.review
@@ -187,6 +190,11 @@ class VigilBot(commands.Bot):
         await super().close()
 
 
+class ShardedVigilBot(VigilBot, commands.AutoShardedBot):
+    """Vigil on a range of shards (``python -m bot run --shards 0-3 --shard-count 16``):
+    one gateway connection per shard in this process, the rest run elsewhere."""
+
+
 async def create_bot(
     *,
     db_path: Path | str,
@@ -199,8 +207,12 @@ async def create_bot(
     queue_size: int = 1024,
     lease_name: str = "actor",
     review_pending_after: timedelta = timedelta(hours=6),
+    shards: ShardRange | None = None,
 ) -> VigilBot:
-    """Build the services (with the Discord executor and the event bridge) and the bot."""
+    """Build the services (with the Discord executor and the event bridge) and the bot.
+
+    With ``shards`` the bot runs only those shards and holds the lease of that range, so
+    processes on other ranges share the database and one on the same range is refused."""
     book = as_book(policy)
     executor = DiscordExecutor(book.for_guild)
     events = CaseEventBridge()
@@ -210,8 +222,14 @@ async def create_bot(
         clock=discord.utils.utcnow, on_event=events, detector=detector,
         max_batch=max_batch, max_wait=max_wait, queue_size=queue_size,
     )
-    return VigilBot(services, executor=executor, events=events, dev_guild_id=dev_guild_id,
-                    lease_name=lease_name, review_pending_after=review_pending_after)
+    if shards is None:
+        return VigilBot(services, executor=executor, events=events, dev_guild_id=dev_guild_id,
+                        lease_name=lease_name, review_pending_after=review_pending_after)
+    log.info("running %s", shards)
+    return ShardedVigilBot(services, executor=executor, events=events,
+                           dev_guild_id=dev_guild_id, lease_name=shards.lease_name,
+                           review_pending_after=review_pending_after,
+                           shard_ids=shards.ids, shard_count=shards.count)
 
 
 def campaign_detector() -> CoordinationDetector:
@@ -221,7 +239,7 @@ def campaign_detector() -> CoordinationDetector:
     return CampaignDetector()
 
 
-def run_bot(settings: Settings) -> int:
+def run_bot(settings: Settings, shards: ShardRange | None = None) -> int:
     """Entry point of ``python -m bot run``. Returns a process exit status."""
     token = settings.token.get_secret_value().strip() if settings.token else ""
     if not token:
@@ -249,7 +267,7 @@ def run_bot(settings: Settings) -> int:
                   file=sys.stderr)
             return 2
     try:
-        asyncio.run(_run(settings, policy, scorer, token))
+        asyncio.run(_run(settings, policy, scorer, token, shards))
     except LeaseTakenError as exc:
         print(f"refusing to start: {exc}. Stop that process first (or, if it is gone, "
               "wait for its lease to lapse).", file=sys.stderr)
@@ -270,13 +288,15 @@ def run_bot(settings: Settings) -> int:
     return 0
 
 
-async def _run(settings: Settings, policy: PolicyBook, scorer: Scorer, token: str) -> None:
+async def _run(settings: Settings, policy: PolicyBook, scorer: Scorer, token: str,
+               shards: ShardRange | None = None) -> None:
     bot = await create_bot(
-        db_path=settings.db_path, policy=policy, scorer=scorer,
+        db_path=settings.database, policy=policy, scorer=scorer,
         detector=campaign_detector(), dev_guild_id=settings.dev_guild_id,
         max_batch=settings.batch_max_size, max_wait=settings.batch_max_wait_ms / 1000,
         queue_size=settings.batch_queue_size,
         review_pending_after=timedelta(hours=settings.review_pending_after_hours),
+        shards=shards,
     )
     # Login retried with backoff; SIGTERM closes the session, then the services.
     await run_until_stopped(bot, token, bot.services.close)
