@@ -29,6 +29,7 @@ from bot.actions import OfflineExecutor
 from bot.coordination import CoordinationAlert, CoordinationDetector
 from bot.event import MessageEvent
 from bot.pipeline import MessageOutcome
+from bot.policy_book import PolicyBook
 from bot.policy_config import PolicyHolder
 from bot.services import build_services
 from bot.storage.engine import describe_target
@@ -138,9 +139,10 @@ def file_sha256(path: Path | None) -> str | None:
     return digest.hexdigest()
 
 
-def run_info(transcript: Path, policy: PolicyHolder, scorer: Scorer,
+def run_info(transcript: Path, policy: PolicyBook | PolicyHolder, scorer: Scorer,
              db_path: Path | str) -> dict[str, Any]:
-    policy_path = getattr(policy, "path", None)
+    # A policy folder: its default.yaml (each server's version is on its cases).
+    policy_path = getattr(policy, "default_path", None) or getattr(policy, "path", None)
     return {
         "dry_run": True,
         "transcript": str(transcript),
@@ -161,7 +163,7 @@ def run_info(transcript: Path, policy: PolicyHolder, scorer: Scorer,
 
 async def replay(
     transcript: Path,
-    policy: PolicyHolder,
+    policy: PolicyBook | PolicyHolder,
     scorer: Scorer,
     db_path: Path | str,
     *,
@@ -211,10 +213,9 @@ async def replay(
         if detector is None:
             return
         try:
-            for alert in detector.observe_join(item.guild_id, item.member, item.at,
-                                               policy.current):
-                result.take_alert(alert, await services.pipeline.open_alert(
-                    alert, policy.current))
+            server = services.policy.for_guild(item.guild_id)  # the join's server's
+            for alert in detector.observe_join(item.guild_id, item.member, item.at, server):
+                result.take_alert(alert, await services.pipeline.open_alert(alert, server))
         except Exception as exc:
             failed(number, exc)
 

@@ -1,0 +1,71 @@
+"""Replay of a transcript with two servers against a policy folder (issue 13): each
+message is judged by its own server's policy, and each case records which one."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.policy_book import PolicyBook
+from bot.storage import open_database
+from bot.storage.records import CaseStatus
+from bot.tools.replay import replay
+from tests.fakes import FakeScorer
+
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "two-servers"
+CALM, TRIAL = 900000000000000001, 900000000000000002  # the trial server runs in shadow
+
+
+def sha12(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+async def test_each_server_is_judged_by_its_own_policy(tmp_path: Path) -> None:
+    book = PolicyBook(EXAMPLE / "config")
+    assert book.for_guild(TRIAL).shadow_mode
+    assert not book.for_guild(CALM).shadow_mode
+
+    result = await replay(EXAMPLE / "transcript.jsonl", book, FakeScorer(),
+                          tmp_path / "r.db", progress=False)
+
+    assert result.cases_recorded == 4
+    db = await open_database(tmp_path / "r.db")
+    try:
+        calm, trial = await db.cases.all(CALM), await db.cases.all(TRIAL)
+        default = sha12(EXAMPLE / "config" / "default.yaml")
+        own = sha12(EXAMPLE / "config" / "guilds" / f"{TRIAL}.yaml")
+        # The same two messages in each server: review and delete under the default,
+        # a 10-minute timeout for both under the trial server's stricter insult bands.
+        assert [(c.action, c.duration_minutes) for c in calm] == [("review", None),
+                                                                  ("delete", None)]
+        assert [(c.action, c.duration_minutes) for c in trial] == [("timeout", 10),
+                                                                   ("timeout", 10)]
+        assert {c.policy_version for c in calm} == {default}
+        assert {c.policy_version for c in trial} == {f"{default}+{own}"}
+        assert {c.status for c in calm + trial} == {CaseStatus.SHADOW}  # replay acts on nothing
+        scored = await db.scores.get(1300000000000000003)
+        assert scored is not None
+        assert scored.policy_version == f"{default}+{own}"
+    finally:
+        await db.close()
+
+
+def test_the_command_line_names_a_broken_server_file(tmp_path: Path) -> None:
+    """``python -m bot replay --config FOLDER`` in a real process: a server file that
+    breaks the merged policy stops it before anything is scored, naming file, line, key."""
+    config = tmp_path / "config"
+    shutil.copytree(EXAMPLE / "config", config)
+    broken = config / "guilds" / f"{TRIAL}.yaml"
+    broken.write_text("shadow_mode: true\nlabels:\n  insult: {review: 0.95}\n",
+                      encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "replay", str(EXAMPLE / "transcript.jsonl"),
+         "--config", str(config), "--db", str(tmp_path / "r.db"), "--quiet"],
+        capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2, done.stderr
+    assert f"{broken}: line 3: labels.insult: review band (0.95) must not exceed act band" \
+        in done.stderr
+    assert not (tmp_path / "r.db").exists()
