@@ -4,16 +4,19 @@
 --messages N [--hold S]`` starts a real sharded VigilBot (the keyword FakeScorer) inside a
 simcord world whose one server lives on a shard of the range, has a member post ``N``
 insults, prints one JSON line (``ready``) with what the bot saw and recorded, then keeps
-running (holding its lease) for ``S`` seconds and shuts down cleanly. A lease already held
-by another process on the same range prints ``{"refused": ...}`` and exits 3.
+running (holding its lease) until SIGTERM or ``S`` seconds, and shuts down cleanly. A
+lease already held by another process on the same range prints ``{"refused": ...}`` and
+exits 3.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import shutil
+import signal
 import sys
 from pathlib import Path
 
@@ -61,7 +64,11 @@ async def run(args: argparse.Namespace) -> int:
             "actions": [c.action for c in cases],
             "targets": [c.target_id for c in cases],
         }), flush=True)
-        await asyncio.sleep(args.hold)
+        # Hold the lease until told to stop (SIGTERM, as docker stop does) or --hold passes.
+        stop = asyncio.Event()
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=args.hold)
     finally:
         await env.shutdown()
         current = env.bot

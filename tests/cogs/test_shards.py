@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -74,8 +75,9 @@ def test_two_processes_on_two_ranges_share_the_database_and_one_restarts(
     pg_server: PgServer, tmp_path: Path
 ) -> None:
     url = pg_server.fresh_database()
-    low = spawn(url, "0-1", GUILD_LOW, tmp_path, messages=2, hold=6)
-    high = spawn(url, "2-3", GUILD_HIGH, tmp_path, messages=2, hold=6)
+    # Each holds its lease until stopped (SIGTERM), however slow the machine is.
+    low = spawn(url, "0-1", GUILD_LOW, tmp_path, messages=2, hold=120)
+    high = spawn(url, "2-3", GUILD_HIGH, tmp_path, messages=2, hold=120)
     try:
         low_report, high_report = first_line(low), first_line(high)
         # Both run at once, each on its own shards with its own lease.
@@ -97,7 +99,9 @@ def test_two_processes_on_two_ranges_share_the_database_and_one_restarts(
         assert [c[0] for c in high_report["cases"]] == [1, 2]
     finally:
         for process in (low, high):
-            finish(process)
+            process.send_signal(signal.SIGTERM)
+        for process in (low, high):
+            assert finish(process) == 0
 
     # The low range restarts: its lease was released, its cases are there, numbering goes on.
     again = spawn(url, "0-1", GUILD_LOW, tmp_path, messages=1, first=3)
