@@ -8,7 +8,7 @@ forgotten after the window). The counting helpers here (:func:`user_mentions`,
 
 from __future__ import annotations
 
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,7 +21,8 @@ from bot.rules.base import Hit, LabelAct, Rule, RuleContext
 
 #: Messages remembered per author; more repeats than this are still "many".
 HISTORY = 20
-#: Authors remembered per guild before idle ones are dropped.
+#: Authors remembered per server. Past it that server's idle authors are dropped, then its
+#: longest-quiet ones: a busy server never pushes another server's members out.
 MAX_AUTHORS = 20_000
 
 
@@ -34,32 +35,45 @@ class FloodSignals:
 
 
 class FloodTracker:
-    def __init__(self) -> None:
-        self._seen: dict[tuple[int, int], deque[tuple[datetime, str]]] = {}
+    def __init__(self, max_authors: int | None = None) -> None:
+        self.max_authors = max_authors or MAX_AUTHORS
+        #: guild id -> author id -> recent (time, folded text), least recently seen first.
+        self._guilds: dict[int, OrderedDict[int, deque[tuple[datetime, str]]]] = {}
 
     def observe(self, event: MessageEvent, window: timedelta) -> FloodSignals:
-        key = (event.guild_id, event.author.id)
-        history = self._seen.setdefault(key, deque(maxlen=HISTORY))
+        authors = self._guilds.setdefault(event.guild_id, OrderedDict())
+        history = authors.get(event.author.id)
+        if history is None:
+            history = authors[event.author.id] = deque(maxlen=HISTORY)
+        else:
+            authors.move_to_end(event.author.id)
         since = event.created_at - window
         while history and history[0][0] < since:
             history.popleft()
         text = event.text.folded
         history.append((event.created_at, text))
-        if len(self._seen) > MAX_AUTHORS:
-            self._forget_idle(since)
+        if len(authors) > self.max_authors:
+            self._trim(authors, since)
         repeats = count_repeats(text, (seen for _, seen in history)) if text else 1
         return FloodSignals(repeats=repeats, mentions=len(user_mentions(event.text.mentions)))
 
     def forget(self, guild_id: int, user_id: int) -> int:
         """Drop a member's recent messages (data erasure); returns how many were held."""
-        return len(self._seen.pop((guild_id, user_id), ()))
+        return len(self._guilds.get(guild_id, {}).pop(user_id, ()))
 
-    def _forget_idle(self, since: datetime) -> None:
-        for key in [k for k, h in self._seen.items() if not h or h[-1][0] < since]:
-            del self._seen[key]
+    def _trim(self, authors: OrderedDict[int, deque[tuple[datetime, str]]],
+              since: datetime) -> None:
+        for key in [k for k, h in authors.items() if not h or h[-1][0] < since]:
+            del authors[key]
+        while len(authors) > self.max_authors:
+            authors.popitem(last=False)
+
+    def authors(self, guild_id: int) -> int:
+        """Members remembered in one server."""
+        return len(self._guilds.get(guild_id, ()))
 
     def __len__(self) -> int:
-        return len(self._seen)
+        return sum(len(authors) for authors in self._guilds.values())
 
 
 def count_repeats(key: str, history: Iterable[str]) -> int:

@@ -4,6 +4,7 @@ retained for their TTL (slow rings), the bounds on each, and forgetting an autho
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.campaigns import CampaignDetector
@@ -194,3 +195,17 @@ def test_servers_held_at_once_are_bounded_and_the_quietest_goes_first() -> None:
         detector.observe(message, result(basis(guild)), verdict(), POLICY)
     assert detector.guilds_held == 3
     assert [detector.window_size(g) for g in (1, 2, 3, 4)] == [2, 0, 1, 1]
+
+
+def test_a_busy_server_fills_its_own_window_only() -> None:
+    """Per-server limits: a flood of distinct messages in one server evicts that server's
+    oldest, never another server's window (issue 13 item 4)."""
+    detector = CampaignDetector(max_messages=50)
+    quiet = replace(event(member(7), "our meetup is on saturday at the usual place"),
+                    guild_id=2)
+    detector.observe(quiet, result(basis(3)), verdict(), POLICY)
+    for i in range(200):
+        detector.observe(event(member(1000 + i), f"message number {i} about topic {i * 7}",
+                               minutes=i / 100), result(basis(i)), verdict(), POLICY)
+    assert detector.window_size(1) <= 50
+    assert detector.window_size(2) == 1

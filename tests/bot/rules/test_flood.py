@@ -1,7 +1,9 @@
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.event import MessageEvent
 from bot.rules.flood import FloodTracker
 from tests.conftest import make_event
 
@@ -56,3 +58,32 @@ def test_forget_drops_one_members_history_in_one_guild() -> None:
     assert len(tracker) == 1
     again = make_event("buy now", id=10, at=T0 + timedelta(minutes=4))
     assert tracker.observe(again, WINDOW).repeats == 1
+
+
+def in_server(guild_id: int, event: MessageEvent) -> MessageEvent:
+    return replace(event, guild_id=guild_id)
+
+
+def test_a_busy_server_never_pushes_another_servers_members_out() -> None:
+    tracker = FloodTracker(max_authors=10)
+    for i in range(3):  # a member of server 2 repeating herself, slowly
+        tracker.observe(in_server(2, make_event("buy now", id=i, author_id=7,
+                                                at=T0 + timedelta(minutes=i))), WINDOW)
+    for author in range(100):  # server 1: a hundred active members at once
+        tracker.observe(make_event(f"hello {author}", id=100 + author, author_id=author,
+                                   at=T0 + timedelta(minutes=3)), WINDOW)
+
+    assert tracker.authors(1) == 10  # capped at its own limit
+    assert tracker.authors(2) == 1
+    fourth = in_server(2, make_event("buy now", id=999, author_id=7,
+                                     at=T0 + timedelta(minutes=4)))
+    assert tracker.observe(fourth, WINDOW).repeats == 4  # her history survived
+
+
+def test_the_same_text_in_two_servers_is_no_flood() -> None:
+    tracker = FloodTracker()
+    for i in range(4):
+        event = in_server(1 + i % 2, make_event("buy now", id=i, author_id=7,
+                                                at=T0 + timedelta(minutes=i)))
+        signals = tracker.observe(event, WINDOW)
+    assert signals.repeats == 2
