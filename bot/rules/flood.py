@@ -59,7 +59,9 @@ class FloodTracker:
 
     def forget(self, guild_id: int, user_id: int) -> int:
         """Drop a member's recent messages (data erasure); returns how many were held."""
-        return len(self._guilds.get(guild_id, {}).pop(user_id, ()))
+        authors = self._guilds.get(guild_id)
+        history = authors.pop(user_id, None) if authors is not None else None
+        return len(history) if history is not None else 0
 
     def _trim(self, authors: OrderedDict[int, deque[tuple[datetime, str]]],
               since: datetime) -> None:
