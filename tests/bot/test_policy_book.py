@@ -184,3 +184,12 @@ def test_a_holder_becomes_a_book_for_every_server(default_policy: object) -> Non
     book = as_book(holder)
     assert book.for_guild(ONE) is holder.current
     assert as_book(book) is book
+
+
+def test_the_example_server_file_is_a_valid_server_file(tmp_path: Path) -> None:
+    sample = DEFAULT_CONFIG.parent / "guilds" / "example.yaml.sample"
+    root = folder(tmp_path, g111111111111111111=sample.read_text(encoding="utf-8"))
+    policy = PolicyBook(root).for_guild(ONE)
+    assert policy.shadow_mode
+    assert policy.labels["insult"].act == 0.7
+    assert [claim.id for claim in policy.claims] == ["free-nitro"]
