@@ -36,6 +36,14 @@ _MIGRATIONS_TABLE = "vigil_schema_migrations"
 POOL_SIZE = 4
 
 
+class SessionLostError(ConnectionError):
+    """The connection went away inside a transaction, before its commit (transient)."""
+
+
+class CommitUnknownError(RuntimeError):
+    """The connection failed during COMMIT: the transaction may or may not have landed."""
+
+
 def advisory_key(space: str, key: int | str = "") -> int:
     """A stable signed 64-bit advisory-lock key for ``(space, key)``."""
     digest = hashlib.blake2b(f"vigil:{space}:{key}".encode(), digest_size=8).digest()
@@ -93,8 +101,28 @@ class PgEngine:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
-        async with self.pool.acquire() as raw, raw.transaction():
-            yield PgConnection(raw)
+        async with self.pool.acquire() as raw:
+            transaction = raw.transaction()
+            await transaction.start()
+            try:
+                yield PgConnection(raw)
+            except Exception as exc:
+                if raw.is_closed():
+                    # The server dropped the session (a restart, a failover): nothing of
+                    # the transaction landed, so running it again is safe.
+                    raise SessionLostError(str(exc)) from exc
+                await transaction.rollback()
+                raise
+            except BaseException:
+                if not raw.is_closed():
+                    await transaction.rollback()
+                raise
+            try:
+                await transaction.commit()
+            except Exception as exc:
+                # The commit may have landed before the connection went: not retried, so
+                # a write is never applied twice.
+                raise CommitUnknownError(f"commit outcome unknown: {exc}") from exc
 
     def is_transient(self, exc: BaseException) -> bool:
         return is_transient(exc)

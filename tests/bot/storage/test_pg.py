@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import pytest
 
 from bot.storage import Database, open_database
-from bot.storage.engine import describe_target, is_postgres_url, to_numbered
+from bot.storage.engine import Connection, describe_target, is_postgres_url, to_numbered
 from bot.storage.lease import LeaseTakenError
 from bot.storage.records import CaseStatus, NewCase
 from tests.pg_server import PgServer
@@ -96,4 +97,64 @@ async def test_a_released_lease_is_free_for_the_next_process(pg_server: PgServer
         assert (await second.leases.acquire("actor", "second", AT, TTL)).holder == "second"
         assert (await second.leases.current("actor")) is not None
     finally:
+        await second.close()
+
+
+async def test_a_write_outlives_its_connection_being_killed(pg_server: PgServer) -> None:
+    """The server drops the session in the middle of a write (a restart, a failover): the
+    writer runs the transaction again on a fresh connection instead of failing."""
+    url = pg_server.fresh_database()
+    db = await open_database(url)
+    admin = await asyncpg.connect(url)
+    attempts = 0
+
+    async def body(conn: Connection) -> None:
+        nonlocal attempts
+        attempts += 1
+        await conn.execute("INSERT INTO erasures (guild_id, user_id, source, at) "
+                           "VALUES (1, 2, 'cli', ?)", (AT.isoformat(),))
+        if attempts == 1:
+            async with conn.execute("SELECT pg_backend_pid() AS pid") as cursor:
+                pid = (await cursor.fetchone())["pid"]
+            await admin.execute("SELECT pg_terminate_backend($1)", pid)
+            await conn.execute("SELECT 1")  # the session is gone
+    try:
+        await db.writer.run(body)
+        assert attempts == 2
+        assert db.writer.health.busy_retries == 1
+        assert db.writer.health.ok
+        assert len(await db.erasures.log(1)) == 1  # the first attempt left nothing behind
+    finally:
+        await admin.close()
+        await db.close()
+
+
+async def test_a_deadlock_between_two_processes_is_retried(pg_server: PgServer) -> None:
+    """Two writers lock the same two rows in opposite orders: PostgreSQL aborts one with a
+    deadlock, its writer runs the whole transaction again, and both writes land."""
+    url = pg_server.fresh_database()
+    first, second = await open_database(url), await open_database(url)
+    try:
+        one = await first.cases.create(NewCase(1, 5, "warn", "a", CaseStatus.APPLIED), AT)
+        two = await first.cases.create(NewCase(1, 6, "warn", "b", CaseStatus.APPLIED), AT)
+        both_hold_one = asyncio.Barrier(2)
+        attempts = {"first": 0, "second": 0}
+
+        def crossing(name: str, lock: int, then: int) -> Callable[[Connection], Awaitable[None]]:
+            async def body(conn: Connection) -> None:
+                attempts[name] += 1
+                await conn.execute("UPDATE cases SET reason = ? WHERE id = ?", (name, lock))
+                if attempts[name] == 1:
+                    await both_hold_one.wait()
+                await conn.execute("UPDATE cases SET reason = ? WHERE id = ?", (name, then))
+            return body
+
+        await asyncio.gather(first.writer.run(crossing("first", one.id, two.id)),
+                             second.writer.run(crossing("second", two.id, one.id)))
+        assert sorted(attempts.values()) == [1, 2]  # one of them ran twice
+        assert first.writer.health.busy_retries + second.writer.health.busy_retries == 1
+        reasons = {c.reason for c in await first.cases.all(1)}
+        assert len(reasons) == 1  # whoever committed last wrote both rows
+    finally:
+        await first.close()
         await second.close()
