@@ -4,10 +4,13 @@ message is judged by its own server's policy, and each case records which one.""
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from bot.policy_book import PolicyBook
 from bot.storage import open_database
@@ -69,3 +72,22 @@ def test_the_command_line_names_a_broken_server_file(tmp_path: Path) -> None:
     assert f"{broken}: line 3: labels.insult: review band (0.95) must not exceed act band" \
         in done.stderr
     assert not (tmp_path / "r.db").exists()
+
+
+@pytest.mark.slow
+def test_score_guild_decides_by_that_servers_policy() -> None:
+    """``python -m bot score --config FOLDER --guild ID``, real model: the same insult is a
+    10-minute timeout under the trial server's bands and never one under the default's."""
+    line = json.dumps({"text": "you are a worthless idiot and everyone here hates you"})
+
+    def decide(guild: int) -> dict[str, object]:
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "score", "--config", str(EXAMPLE / "config"),
+             "--guild", str(guild)], input=line + "\n", capture_output=True, text=True,
+            timeout=300, check=False)
+        assert done.returncode == 0, done.stderr
+        decision: dict[str, object] = json.loads(done.stdout)["decision"]
+        return decision
+
+    assert decide(TRIAL)["action"] == "timeout 10"
+    assert decide(CALM)["action"] != "timeout 10"
