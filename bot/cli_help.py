@@ -25,7 +25,9 @@ input formats:
      "embeds"?}; {"type": "join", "ts", "guild_id", "author"} lines feed raid detection
   score (stdin): one JSON object a line, {"text", "parent"?, "target"? or "targets"?};
     out: {"scores", "stance"?, "claims"?, "rules", "decision"} or {"error"} per line
-  policy: YAML, see config/default.yaml (every key commented)"""
+  policy: YAML, see config/default.yaml (every key commented); or a folder of
+    default.yaml and guilds/<guild_id>.yaml, each server's file merged over the default
+    (see config/guilds/example.yaml.sample)"""
 
 
 class VigilHelpFormatter(argparse.RawDescriptionHelpFormatter):

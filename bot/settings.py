@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     #: Run only these shards (``0-3``) of ``shard_count`` (``python -m bot run --shards``).
     shards: str | None = None
     shard_count: int | None = Field(default=None, ge=1)
+    #: The policy: a YAML file every server runs, or a folder of ``default.yaml`` and
+    #: ``guilds/<guild_id>.yaml`` (:mod:`bot.policy_book`).
     config_path: Path = DEFAULT_CONFIG
     log_level: str = "INFO"
     #: ``json``: one JSON object per log line (for log collectors).
