@@ -141,6 +141,8 @@ class Admin(commands.GroupCog, group_name="vigil", group_description="Vigil sett
         origin = ("as the policy file says" if mode == "file"
                   else "kept across restarts; `/vigil shadow file` goes back to the file's")
         await interaction.response.send_message(f"{text} ({origin}.)", ephemeral=True)
+        self.bot.dispatch("server_settings_changed", interaction.guild_id, interaction.user.id,
+                          f"Shadow mode {'ON' if on else 'off'} (`/vigil shadow {mode}`)")
 
     @app_commands.command(name="setup",
                           description="This server's review, mod-log and appeals channels")
@@ -171,6 +173,9 @@ class Admin(commands.GroupCog, group_name="vigil", group_description="Vigil sett
         settings = self.services.settings
         if changes:
             await settings.set_channels(guild.id, interaction.user.id, **changes)
+            self.bot.dispatch("server_settings_changed", guild.id, interaction.user.id, ", ".join(
+                f"{name.replace('_', ' ')} channel → " + (f"<#{value}>" if value else "the file's")
+                for name, value in changes.items()))
         lines = [f"**{name.replace('_', ' ')}**: {shown_value(s)} · _{s.origin}_"
                  for s in settings.describe(guild.id)
                  if (name := s.key.removeprefix("discord.")) in CHANNELS]

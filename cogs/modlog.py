@@ -198,5 +198,15 @@ class ModLog(commands.Cog):
         await self._post(erasure.guild_id, embed)
 
 
+    @commands.Cog.listener()
+    async def on_server_settings_changed(self, guild_id: int, actor_id: int,
+                                         change: str) -> None:
+        """``/vigil setup`` or ``/vigil shadow`` in this server, for its moderators to see."""
+        embed = discord.Embed(title="Vigil settings changed", description=change[:2000],
+                              colour=discord.Colour.blurple())
+        embed.add_field(name="By", value=f"<@{actor_id}>")
+        await self._post(guild_id, embed)
+
+
 async def setup(bot: VigilBot) -> None:
     await bot.add_cog(ModLog(bot, bot.services, bot.review))

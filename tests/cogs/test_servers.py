@@ -360,3 +360,18 @@ async def test_appeals_go_to_their_servers_channel_and_are_decided_there_only(
     assert result.response.content == "That appeal does not exist in this server."
     [still] = await world.bot.services.db.appeals.for_case(case.id)
     assert still.status is AppealStatus.OPEN
+
+
+async def test_setting_changes_are_logged_in_that_servers_mod_log_only(
+    world: World, other: Other,
+) -> None:
+    ours_before = len(world.modlog.history())
+    await setup_channels(world, other)
+    await other.admin.slash(other.general, "vigil shadow", mode="on")
+
+    [channels, shadow] = [m.embeds[0] for m in other.modlog.history()]
+    assert channels.title == "Vigil settings changed"
+    assert f"review channel → <#{other.review.id}>" in (channels.description or "")
+    assert shadow.description == "Shadow mode ON (`/vigil shadow on`)"
+    assert {f.name: f.value for f in shadow.fields}["By"] == other.admin.mention
+    assert len(world.modlog.history()) == ours_before
