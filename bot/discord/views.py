@@ -21,6 +21,9 @@ from bot.discord.host import vigil
 log = logging.getLogger(__name__)
 
 APPEAL_TEXT_MAX = 1500
+#: (channel, guild) pairs already warned about: a shared file naming one server's channels
+#: would otherwise log once per case of every other server.
+_WARNED: set[tuple[int, int]] = set()
 
 
 class AppealModal(discord.ui.Modal):
@@ -97,7 +100,11 @@ async def policy_channel(
         except discord.HTTPException:
             return None
     if getattr(getattr(channel, "guild", None), "id", None) != guild_id:
-        log.warning("channel %s is not in guild %s: nothing posted there", channel_id, guild_id)
+        if (channel_id, guild_id) not in _WARNED:  # once per pair, not per case
+            _WARNED.add((channel_id, guild_id))
+            log.warning("channel %s named by guild %s's policy is not in that guild: nothing "
+                        "of it is posted there (set its channels with /vigil setup)",
+                        channel_id, guild_id)
         return None
     return channel if isinstance(channel, discord.abc.Messageable) else None
 
