@@ -254,7 +254,9 @@ async def test_appeal_in_dms_lists_only_the_members_own_cases_per_server(
     assert "#1 warn" in in_server.response.content
 
 
-async def test_one_notice_to_a_server_without_a_review_channel(world: World) -> None:
+async def test_one_notice_to_a_server_without_a_review_channel(
+    world: World, caplog: pytest.LogCaptureFixture,
+) -> None:
     hook_errors(world)
     owner = world.env.create_user("owner3")
     guild = world.env.create_guild("Third", owner=owner)
@@ -269,6 +271,13 @@ async def test_one_notice_to_a_server_without_a_review_channel(world: World) -> 
     assert len(notices) == 1
     assert "/vigil setup review:#channel" in notices[0].content
     assert await onboarding.check(world.bot.get_guild(world.guild.id))  # type: ignore[attr-defined]
+
+    caplog.clear()
+    await world.restart()  # a new process: logged again at start, never told twice
+    await world.env.settle()
+    assert f"guild {guild.id} (Third) has no review channel" in caplog.text
+    assert f"guild {world.guild.id} " not in caplog.text
+    assert len([m for m in owner.dm_channel.history() if "no review channel" in m.content]) == 1
 
 
 class RaidOnThirdJoin:
