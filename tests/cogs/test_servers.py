@@ -15,7 +15,7 @@ from bot.event import AuthorFacts
 from bot.policy_book import PolicyBook
 from bot.policy_config import Policy
 from bot.review import ReviewDecision
-from bot.storage.records import AppealStatus, CaseStatus
+from bot.storage.records import ERASED, AppealStatus, CaseStatus
 from cogs.appeals import decision_view
 from cogs.campaigns import AlertButton
 from cogs.review import review_view
@@ -384,3 +384,21 @@ async def test_setting_changes_are_logged_in_that_servers_mod_log_only(
     assert shadow.description == "Shadow mode ON (`/vigil shadow on`)"
     assert {f.name: f.value for f in shadow.fields}["By"] == other.admin.mention
     assert len(world.modlog.history()) == ours_before
+
+
+async def test_forget_in_one_server_leaves_the_member_in_another_alone(
+    world: World, other: Other,
+) -> None:
+    await world.alice.send(world.general, ABUSE)  # her case #1 in the first server
+    await other.alice.send(other.general, ABUSE)  # and #1 in the second
+
+    asked = await other.admin.slash(other.general, "vigil forget", member=str(world.alice.id))
+    assert asked.response is not None
+    await other.admin.click(asked.response, label="Erase")
+
+    theirs = await world.bot.services.db.cases.by_number(other.guild.id, 1)
+    assert theirs is not None
+    assert theirs.excerpt == ERASED
+    assert (await world.case(1)).excerpt == ABUSE
+    assert await world.bot.services.db.scores.count(world.guild.id) == 1
+    assert await world.bot.services.db.scores.count(other.guild.id) == 0
