@@ -3,6 +3,8 @@ reaches, is shown in or is changed from the other (issue 13)."""
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -402,3 +404,42 @@ async def test_forget_in_one_server_leaves_the_member_in_another_alone(
     assert (await world.case(1)).excerpt == ABUSE
     assert await world.bot.services.db.scores.count(world.guild.id) == 1
     assert await world.bot.services.db.scores.count(other.guild.id) == 0
+
+
+async def test_a_policy_folder_gives_each_server_its_own_file(
+    world: World, other: Other,
+) -> None:
+    root = world.db_path.parent / "config"
+    (root / "guilds").mkdir(parents=True)
+    world.write_policy()  # the first server's channels, in what becomes default.yaml
+    shutil.copy(world.policy.path, root / "default.yaml")
+    own = root / "guilds" / f"{other.guild.id}.yaml"
+    own.write_text(f"discord:\n  review: {other.review.id}\n  mod_log: {other.modlog.id}\n"
+                   "labels:\n  insult: {review: 0.3, act: 0.5, action: timeout 10}\n",
+                   encoding="utf-8")
+    world.policy = PolicyBook(root)
+    await world.restart()
+
+    await other.carol.send(other.general, GREY)  # insult 0.6: past this server's act band
+    await world.alice.send(world.general, GREY)  # the default's review band only
+
+    [theirs] = await world.bot.services.db.cases.all(other.guild.id)
+    [ours] = await world.cases()
+    assert (theirs.action, theirs.duration_minutes) == ("timeout", 10)
+    assert ours.action == "review"
+    assert theirs.policy_version == f"{ours.policy_version}+" \
+        f"{hashlib.sha256(own.read_bytes()).hexdigest()[:12]}"
+    assert GREY in texts(world.review)
+    assert GREY not in texts(other.review)  # acted on, not queued
+    shown = await other.admin.slash(other.general, "vigil config show")
+    assert shown.response is not None
+    assert f"from default.yaml + guilds/{other.guild.id}.yaml" in (
+        shown.response.embeds[0].description or "")
+
+    own.write_text("labels:\n  insult: {review: 0.9}\n", encoding="utf-8")
+    refused = await other.admin.slash(other.general, "vigil config reload")
+
+    assert refused.response is not None
+    assert f"{own}: line 2: labels.insult: review band (0.9) must not exceed act band" \
+        in refused.response.content
+    assert world.bot.services.policy.for_guild(other.guild.id).labels["insult"].act == 0.5
