@@ -46,8 +46,9 @@ async def pg_schema(url: str) -> tuple[Columns, set[str]]:
     try:
         tables: Columns = {}
         for r in await conn.fetch(
-            """SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
-               WHERE table_schema = 'public' ORDER BY table_name, ordinal_position"""
+            """SELECT table_name, column_name, data_type, is_nullable
+               FROM information_schema.columns WHERE table_schema = 'public'
+               ORDER BY table_name, ordinal_position"""
         ):
             if r["table_name"] in PG_ONLY:
                 continue
