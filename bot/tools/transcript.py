@@ -10,6 +10,7 @@ subtracted), text has no lone surrogates (replaced with U+FFFD) and a bounded le
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,6 +32,9 @@ MAX_ROLES = 250
 MAX_ATTACHED = 1000
 #: A longer line is refused without being held in memory whole.
 MAX_LINE_BYTES = 1 << 20
+#: Recent messages remembered for replies' context; a reply to an older one is scored
+#: without its parent's text (its stored scores still count), so memory stays bounded.
+MAX_PARENTS = 20_000
 #: ``type`` values of ordinary messages (Discord's names and numbers for default and reply).
 MESSAGE_TYPES = frozenset({"message", "default", "reply", "0", "19"})
 
@@ -142,7 +146,7 @@ def _author(author: TranscriptAuthor) -> AuthorFacts:
 
 def read_lines(path: Path) -> Iterator[tuple[int, Item]]:
     """``(line number, item)`` for every non-blank line, in file order."""
-    parents: dict[int, tuple[str, int]] = {}
+    parents: OrderedDict[int, tuple[str, int]] = OrderedDict()
     with path.open("rb") as handle:
         for number, line in _raw_lines(handle):
             if isinstance(line, BadLine):
@@ -183,7 +187,7 @@ def _raw_lines(handle: BinaryIO) -> Iterator[tuple[int, str | BadLine]]:
         yield number, chunk.decode("utf-8", "replace")
 
 
-def _item(number: int, line: str, parents: dict[int, tuple[str, int]]) -> Item:
+def _item(number: int, line: str, parents: OrderedDict[int, tuple[str, int]]) -> Item:
     try:
         raw = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -207,6 +211,8 @@ def _item(number: int, line: str, parents: dict[int, tuple[str, int]]) -> Item:
         return Skipped(number, "system message (system author)")
     parent = parents.get(message.reply_to) if message.reply_to is not None else None
     parents[message.id] = (message.content, message.author.id)
+    if len(parents) > MAX_PARENTS:  # bounded memory: the oldest is forgotten
+        parents.popitem(last=False)
     event = MessageEvent.build(
         id=message.id, guild_id=message.guild_id, channel_id=message.channel_id,
         author=_author(message.author), content=message.content, created_at=message.ts,

@@ -7,10 +7,13 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
+
 from bot.event import MessageEvent
 from bot.policy_config import PolicyHolder
 from bot.storage import open_database
 from bot.storage.records import CaseStatus
+from bot.tools import transcript
 from bot.tools.replay import replay, summary_table
 from bot.tools.report import report_data, write_report
 from bot.tools.transcript import read_transcript
@@ -223,3 +226,17 @@ async def test_a_line_the_pipeline_fails_on_is_reported_and_the_replay_goes_on(
     assert result.cases_recorded == 1
     assert report_data(result)["failed_lines"][0]["line"] == 2
     assert "failed lines             1" in summary_table(result)
+
+
+async def test_reply_context_is_remembered_for_recent_messages_only(
+    tmp_path: Path, policy_holder: PolicyHolder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(transcript, "MAX_PARENTS", 2)
+    path = write(tmp_path, [line(1, "first"), line(2, "second"), line(3, "third"),
+                            line(4, "to the second", reply_to=2),
+                            line(5, "to the first", reply_to=1)])
+    result = await replay(path, policy_holder, FakeScorer(), tmp_path / "r.db",
+                          progress=False, errors=io.StringIO())
+    parents = {o.event.id: o.event.parent_text for o in result.outcomes}
+    assert parents[4] == "second"
+    assert parents[5] is None  # forgotten: memory stays bounded however long the file
