@@ -76,6 +76,12 @@ class PgServer:
         _admin(self, f'CREATE DATABASE "{name}" TEMPLATE {TEMPLATE}{strategy}')
         return self.url(name)
 
+    def empty_database(self) -> str:
+        """A new database with no tables at all (nothing migrated yet)."""
+        name = f"empty_{os.getpid()}_{next(self._names)}"
+        _admin(self, f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
     def drop_database(self, url: str) -> None:
         """Drop a database made by :meth:`fresh_database` (hundreds would fill the disk)."""
         name = url.split("/")[3].split("?")[0]

@@ -179,10 +179,17 @@ def is_transient(exc: BaseException) -> bool:
     return isinstance(exc, asyncpg.exceptions.ConnectionDoesNotExistError | ConnectionError)
 
 
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """Nothing to reset when a connection goes back to the pool: Vigil's sessions set no
+    options, listen to nothing and take only transaction-scoped locks (the lease has its
+    own connection). asyncpg's default reset is a round trip after every statement."""
+
+
 async def open_postgres(url: str) -> PgEngine:
     """Connect to ``url`` and apply pending migrations."""
     try:
         pool = await asyncpg.create_pool(url, min_size=1, max_size=POOL_SIZE,
+                                         reset=_keep_session,
                                          server_settings={"application_name": "vigil"})
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
         raise DatabaseUnavailableError(

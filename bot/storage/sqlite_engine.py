@@ -108,15 +108,22 @@ class SqliteEngine:
 
     async def migrate(self) -> list[int]:
         """Apply pending migrations, each in its own transaction; return those applied."""
-        current = await self.schema_version()
         applied = []
         for number, sql in migration_scripts(SQLITE):
-            if number <= current:
+            if number <= await self.schema_version():
                 continue
             # executescript commits first; wrap explicitly so a failure leaves no half schema.
-            await self.raw.executescript(
-                f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;"
-            )
+            try:
+                await self.raw.executescript(
+                    f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;"
+                )
+            except sqlite3.Error:
+                if self.raw.in_transaction:
+                    await self.raw.rollback()
+                # Two processes opening a new file at once: the other one got there first.
+                if await self.schema_version() >= number:
+                    continue
+                raise
             applied.append(number)
         return applied
 

@@ -16,11 +16,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,6 +123,32 @@ def _together(transcript: Path, target: Path | str, processes: int, folder: Path
                seconds, sum(r["cases"] for r in reports))
 
 
+@contextmanager
+def scratch_database(url: str, label: str) -> Iterator[str]:
+    """A new database on ``url``'s server for one run (as SQLite gets a new file), dropped
+    after it, so every run starts empty whatever ``url`` holds."""
+    import asyncpg
+
+    name = f"vigil_bench_{os.getpid()}_{label}"
+    scheme, _, rest = url.partition("://")
+    location, _, query = rest.partition("?")
+    server = location.rsplit("/", 1)[0] if "/" in location else location
+    fresh = f"{scheme}://{server}/{name}" + (f"?{query}" if query else "")
+
+    async def admin(sql: str) -> None:
+        conn = await asyncpg.connect(url)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    try:
+        yield fresh
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 def _simulate(folder: Path, members: int, hours: int, seed: int) -> Path:
     subprocess.run([sys.executable, "-m", "bot.simulate", "--out", str(folder), "--members",
                     str(members), "--hours", str(hours), "--seed", str(seed)], check=True)
@@ -131,8 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.tools.storage_bench",
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("--postgres", default=None, metavar="URL",
-                        help="an empty PostgreSQL database to record into (its tables are "
-                             "created; run on a throwaway database)")
+                        help="a PostgreSQL server, by the URL of a database on it: each run "
+                             "records into a fresh database created there (CREATEDB needed) "
+                             "and dropped afterwards")
     parser.add_argument("--transcript", type=Path, default=None)
     parser.add_argument("--members", type=int, default=300)
     parser.add_argument("--hours", type=int, default=6)
@@ -160,14 +189,16 @@ def main(argv: list[str] | None = None) -> int:
         runs = [asyncio.run(_one(transcript, work / "bench.db", WordListScorer(),
                                  "sqlite (file, WAL)"))]
         if args.postgres:
-            runs.append(asyncio.run(_one(transcript, args.postgres, WordListScorer(),
-                                         "postgresql")))
+            with scratch_database(args.postgres, "one") as url:
+                runs.append(asyncio.run(_one(transcript, url, WordListScorer(),
+                                             "postgresql")))
         if args.processes > 1:
             runs.append(_together(transcript, work / "together.db", args.processes, work,
                                   "sqlite"))
             if args.postgres:
-                runs.append(_together(transcript, args.postgres, args.processes, work,
-                                      "postgresql"))
+                with scratch_database(args.postgres, "together") as url:
+                    runs.append(_together(transcript, url, args.processes, work,
+                                          "postgresql"))
         if args.model:
             from bot.scoring import load_scorer
 

@@ -81,3 +81,33 @@ async def test_strikes_count_only_live_strikes_in_window(db: Database) -> None:
     await db.cases.update(reversed_case.id, AT, "resolved", status=CaseStatus.REVERSED)
     await db.cases.create(NewCase(1, 5, "warn", "r", CaseStatus.APPLIED), AT)  # not a strike
     assert await db.cases.count_strikes(1, 5, datetime(2026, 2, 28, tzinfo=UTC)) == 1
+
+
+OPEN_ONE = """
+import asyncio, sys
+from bot.storage import open_database
+
+async def main() -> None:
+    db = await open_database(sys.argv[1])
+    await db.close()
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize("attempt", range(4))
+def test_processes_opening_a_new_file_at_once_migrate_it_once(
+    tmp_path: Path, attempt: int
+) -> None:
+    """Several bot processes (shards) starting together on a fresh file: every one opens
+    it, each migration is applied once."""
+    import subprocess
+    import sys
+
+    path = tmp_path / f"fresh{attempt}.db"
+    starts = [subprocess.Popen([sys.executable, "-c", OPEN_ONE, str(path)],
+                               stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    errors = [p.communicate(timeout=60)[1] for p in starts]
+    assert [p.returncode for p in starts] == [0, 0, 0, 0], errors
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(migration_scripts())

@@ -13,6 +13,7 @@ from bot.storage import Database, open_database
 from bot.storage.engine import Connection, describe_target, is_postgres_url, to_numbered
 from bot.storage.lease import LeaseTakenError
 from bot.storage.records import CaseStatus, NewCase
+from bot.storage.schema import migration_scripts
 from tests.pg_server import PgServer
 
 AT = datetime(2026, 3, 1, tzinfo=UTC)
@@ -158,3 +159,23 @@ async def test_a_deadlock_between_two_processes_is_retried(pg_server: PgServer) 
     finally:
         await first.close()
         await second.close()
+
+
+async def test_processes_starting_together_migrate_a_new_database_once(
+    pg_server: PgServer,
+) -> None:
+    url = pg_server.empty_database()
+    opened = await asyncio.gather(*(open_database(url) for _ in range(4)))
+    try:
+        versions = {await db.schema_version() for db in opened}
+        assert versions == {len(migration_scripts("postgresql"))}
+    finally:
+        for db in opened:
+            await db.close()
+    conn = await asyncpg.connect(url)
+    try:
+        rows = [r[0] for r in await conn.fetch(
+            "SELECT number FROM vigil_schema_migrations ORDER BY number")]
+    finally:
+        await conn.close()
+    assert rows == list(range(1, len(migration_scripts("postgresql")) + 1))
