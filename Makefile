@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m bot replay examples/community-thread.jsonl --db vigil-demo.db \
+	$(BIN)/python -m bot replay examples/community-thread.jsonl \
 		--report vigil-report.html --report vigil-report.json
 
 test: $(STAMP)
@@ -29,4 +29,4 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) vigil-demo.db* vigil-report.*
+	rm -rf $(VENV) vigil-demo.db* replay-community-thread.db* vigil-report.*
