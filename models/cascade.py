@@ -3,15 +3,16 @@
 1. **Duplicate cache.** The engine's message and pair outputs are kept in bounded LRU maps
    keyed on the normalised text (``clean_text``, what the encoder reads) and on the
    (first, second) pair, so a repeated line (copy-paste spam, "lol", "gg") is one pass.
-2. **First stage** (models.cascade_stage). A request is *cleared* without the encoder
-   only when the stage is confident its text and its parent (if any) are benign on every
-   label; its scores are then the stage's own estimates (all below the gate) and its
-   embedding the stage's distilled one. Everything else gets the full model, exactly as
-   :class:`models.scorer.VigilScorer` scores it (same code, cached engine).
-3. **Stance only where needed.** A cleared reply to a cleared parent gets no pair pass
-   (``parent_stance`` None: neither side is hostile, so no context rule can apply), and a
-   cleared message gets a claim's stance only when its embedding is near the claim's
-   (cosine >= ``claim_gate``); otherwise that claim's stance is ``{}`` (not measured).
+2. **First stage** (models.cascade_stage). A request that is not a reply is *cleared*
+   without the encoder only when the stage is confident its text is benign on every
+   label (a reply always gets the full model: its pair pass, toxicity in context, can
+   move a line that is benign alone); its scores are then the stage's own estimates
+   (all low) and it has no sentence embedding. Everything else gets the full model,
+   exactly as :class:`models.scorer.VigilScorer` scores it (same code, cached engine).
+3. **Claim stance only where needed.** A message gets a claim's stance pass only when it
+   is near the claim (cosine of its embedding to the claim's >= ``claim_gate``: the
+   encoder's own, or for a cleared message the stage's); otherwise that claim's stance is
+   ``{}`` (not measured). Replies always get their parent pair pass.
 
 The moderation rules run on every message in the pipeline whatever this layer does.
 Agreement with the full model is a test (tests/models/test_onnx_agreement.py).
@@ -36,8 +37,6 @@ DEFAULT_CACHE = 50_000
 #: Cosine between a cleared message's stage embedding and a claim's full embedding from
 #: which the claim's stance is still measured.
 CLAIM_GATE = 0.3
-#: A parent the full model scored below this on every label is benign context.
-BENIGN_PARENT = 0.2
 
 
 class LRU:
@@ -133,19 +132,12 @@ class CascadeScorer:
         if self.stage is None:
             return {}
         seen = self.full.engine.messages_seen
-        texts = {clean_text(r.text) for r in requests}
-        parents = {clean_text(r.parent) for r in requests if r.parent is not None}
-        fresh = sorted(t for t in texts | parents if seen.get(t) is None)
-        probs, embs = self.stage.predict(fresh)
-        ok = self.stage.clears(probs)
-        out = {t: (probs[i], embs[i]) for i, t in enumerate(fresh) if ok[i]}
-        # A parent the encoder read lately is judged by the full model's own scores.
-        for parent in parents - set(fresh):
-            row = seen.get(parent)
-            full = self.full.message_probs(row[0][None, :])[0]
-            if float(full.max()) < BENIGN_PARENT:
-                out.setdefault(parent, (full, row[2]))
-        return out
+        fresh = sorted({clean_text(r.text) for r in requests if r.parent is None}
+                       - {t for t in (clean_text(r.text) for r in requests)
+                          if seen.get(t) is not None})
+        probs, embs, flag = self.stage.predict(fresh)
+        ok = self.stage.clears(flag)
+        return {t: (probs[i], embs[i]) for i, t in enumerate(fresh) if ok[i]}
 
     def clearable(self, requests: Sequence[ScoreRequest]) -> list[bool]:
         """Which requests the first stage would answer without the encoder."""
@@ -155,8 +147,9 @@ class CascadeScorer:
 
     @staticmethod
     def _quick(request: ScoreRequest, cleared: dict[str, Any]) -> bool:
-        parent_ok = request.parent is None or clean_text(request.parent) in cleared
-        return clean_text(request.text) in cleared and parent_ok
+        # A reply always gets the full model: its pair pass can move a benign-looking line
+        # ("so true" under some parents scores 0.8 toxicity in context).
+        return request.parent is None and clean_text(request.text) in cleared
 
     def _score(self, requests: Sequence[ScoreRequest]) -> list[ScoreResult]:
         cleared = self._cleared(requests)
@@ -164,7 +157,7 @@ class CascadeScorer:
         quick_set = set(quick)
         slow = [i for i in range(len(requests)) if i not in quick_set]
         results: list[ScoreResult | None] = [None] * len(requests)
-        for i, res in zip(slow, self.full.score_batch([requests[i] for i in slow]), strict=True):
+        for i, res in zip(slow, self._score_full([requests[i] for i in slow]), strict=True):
             results[i] = res
         for i, res in zip(quick, self._score_cleared([requests[i] for i in quick], cleared),
                           strict=True):
@@ -172,6 +165,33 @@ class CascadeScorer:
         self.stats["requests"] += len(requests)
         self.stats["cleared"] += len(quick)
         return [r for r in results if r is not None]
+
+    def _score_full(self, requests: Sequence[ScoreRequest]) -> list[ScoreResult]:
+        """The full model; a claim's stance only for messages near the claim (cosine of
+        the encoder's own embeddings >= claim_gate), ``{}`` (not measured) elsewhere."""
+        if not any(r.targets for r in requests):
+            return self.full.score_batch(requests)
+        engine = self.full.engine
+        claims = sorted({clean_text(t) for r in requests for t in r.targets})
+        texts = sorted({clean_text(r.text) for r in requests if r.targets})
+        vecs = engine.messages(claims + texts).embeddings  # cached: score_batch reuses them
+        vec = dict(zip(claims + texts, vecs, strict=True))
+        near: list[tuple[int, ...]] = []
+        for r in requests:
+            own = vec.get(clean_text(r.text))
+            near.append(tuple(k for k, t in enumerate(r.targets) if own is not None
+                              and float(vec[clean_text(t)] @ own) >= self.claim_gate))
+        reduced = [ScoreRequest(r.text, r.parent, tuple(r.targets[k] for k in keep))
+                   for r, keep in zip(requests, near, strict=True)]
+        self.stats["claim_pairs_skipped"] += sum(len(r.targets) for r in requests) - sum(
+            len(k) for k in near)
+        out = []
+        for r, keep, res in zip(requests, near, self.full.score_batch(reduced), strict=True):
+            stances: list[dict[str, float]] = [{} for _ in r.targets]
+            for k, stance in zip(keep, res.target_stances, strict=True):
+                stances[k] = stance
+            out.append(ScoreResult(res.scores, res.parent_stance, tuple(stances), res.embedding))
+        return out
 
     def _score_cleared(self, requests: Sequence[ScoreRequest],
                        cleared: dict[str, tuple[np.ndarray, np.ndarray]]) -> list[ScoreResult]:
@@ -199,9 +219,11 @@ class CascadeScorer:
                 out[i][1][k] = {s: float(stance[n, c]) for c, s in enumerate(STANCES)}
         skipped = sum(len(r.targets) for r in requests) - len(wanted)
         self.stats["claim_pairs_skipped"] += skipped
-        self.stats["parent_pairs_skipped"] += sum(r.parent is not None for r in requests)
-        return [ScoreResult(scores=s, parent_stance=None, target_stances=tuple(t), embedding=e)
-                for s, t, e in out]
+        # No embedding: the stage's distilled one is too rough (mean cosine ~0.6 to the
+        # encoder's) for the campaign detector's similarity lines, which then match a
+        # cleared message by exact text and MinHash only.
+        return [ScoreResult(scores=s, parent_stance=None, target_stances=tuple(t))
+                for s, t, _ in out]
 
     def reset(self) -> None:
         """Empty the duplicate caches and the counters (the bench's fresh start)."""

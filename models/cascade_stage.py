@@ -2,10 +2,11 @@
 
 A message is the mean of table rows for its word pieces and hashed word-piece bigrams
 (no attention, no layers: a lookup and a sum), and two linear maps read that mean: one to
-the six label probabilities the full model would give, one to its sentence embedding.
-It costs microseconds a message. It only ever *clears* a message (every label below its
-``gate``, set on held-out text so that nothing the full model scores >= 0.2 on any label
-was cleared there); everything else goes to the encoder. Trained by models.cascade_train.
+the six label probabilities the full model would give, one to its sentence embedding, and a
+third to the chance the full model flags the text at all. It costs microseconds a message.
+It only ever *clears* a message (that chance below ``gate``, set on held-out text so that
+nothing the full model scores >= 0.3 on any label was cleared there); everything else
+goes to the encoder. Trained by models.cascade_train.
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ class StaticStage:
         self.label_w, self.label_b = state["labels.weight"], state["labels.bias"]
         self.embed_w = state["embed.weight"].astype(np.float32)
         self.embed_b = state["embed.bias"]
+        self.gate_w, self.gate_b = state["gate.weight"], state["gate.bias"]
         self.gate = float(self.meta["gate"])
         self.tokenizer = load_tokenizer()
 
@@ -85,16 +87,19 @@ class StaticStage:
         return np.asarray(sums / np.array([len(r) for r in rows], dtype=np.float32)[:, None],
                           dtype=np.float32)
 
-    def predict(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """((n, 6) label probabilities, (n, 384) unit embeddings) for ``texts``."""
+    def predict(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """((n, 6) label probabilities, (n, 384) unit embeddings, (n,) probability that the
+        full model flags the text) for ``texts``."""
         if not texts:
-            return np.zeros((0, 6), np.float32), np.zeros((0, 384), np.float32)
+            return (np.zeros((0, 6), np.float32), np.zeros((0, 384), np.float32),
+                    np.zeros(0, np.float32))
         pooled = self.pooled(texts)
         probs = 1.0 / (1.0 + np.exp(-(pooled @ self.label_w.T + self.label_b)))
         emb = pooled @ self.embed_w.T + self.embed_b
         emb /= np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
-        return probs.astype(np.float32), emb.astype(np.float32)
+        flag = 1.0 / (1.0 + np.exp(-(pooled @ self.gate_w.T + self.gate_b)[:, 0]))
+        return probs.astype(np.float32), emb.astype(np.float32), flag.astype(np.float32)
 
-    def clears(self, probs: np.ndarray) -> np.ndarray:
-        """True where every label is confidently below what any server reviews."""
-        return np.asarray(probs.max(axis=1) < self.gate)
+    def clears(self, flag: np.ndarray) -> np.ndarray:
+        """True where the stage is confident the full model would flag nothing."""
+        return np.asarray(flag < self.gate)

@@ -34,9 +34,11 @@ from models.data.common import clean_text, default_data_dir
 
 log = logging.getLogger(__name__)
 
-#: The lowest review threshold a server is expected to use; the gate keeps every held-out
-#: message the full model scores at or above this on any label.
+#: The gate head learns "the full model scores this >= FLOOR on some label".
 FLOOR = 0.2
+#: The lowest review line a server is expected to use (the default policy's lowest is
+#: 0.30): the gate keeps every held-out message the full model scores at or above this.
+REVIEW_LINE = 0.3
 
 
 def chat_texts(path: Path, limit: int) -> list[str]:
@@ -78,11 +80,13 @@ class _Stage(torch.nn.Module):
         self.table = torch.nn.EmbeddingBag(vocab + BUCKETS, DIM, mode="mean", sparse=True)
         self.labels = torch.nn.Linear(DIM, 6)
         self.embed = torch.nn.Linear(DIM, 384)
+        self.gate = torch.nn.Linear(DIM, 1)
 
     def forward(self, flat: torch.Tensor, offsets: torch.Tensor
-                ) -> tuple[torch.Tensor, torch.Tensor]:
+                ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         pooled = self.table(flat, offsets)
-        return self.labels(pooled), torch.nn.functional.normalize(self.embed(pooled), dim=-1)
+        emb = torch.nn.functional.normalize(self.embed(pooled), dim=-1)
+        return self.labels(pooled), emb, self.gate(pooled)[:, 0]
 
 
 def _bag(rows: list[np.ndarray]) -> tuple[torch.Tensor, torch.Tensor]:
@@ -91,22 +95,28 @@ def _bag(rows: list[np.ndarray]) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def train(feats: list[np.ndarray], probs: np.ndarray, embs: np.ndarray, vocab: int,
-          epochs: int = 12, seed: int = 0) -> _Stage:
+          epochs: int = 30, seed: int = 0) -> _Stage:
     torch.manual_seed(seed)
     model = _Stage(vocab)
     # Sparse updates for the table (only the rows a batch touches), dense for the heads.
     table_opt = torch.optim.SparseAdam(list(model.table.parameters()), lr=3e-3)
-    opt = torch.optim.Adam([*model.labels.parameters(), *model.embed.parameters()], lr=3e-3)
+    opt = torch.optim.Adam([*model.labels.parameters(), *model.embed.parameters(),
+                            *model.gate.parameters()], lr=3e-3)
     y, e = torch.from_numpy(probs), torch.from_numpy(embs)
+    flagged = torch.from_numpy((probs.max(1) >= FLOOR).astype(np.float32))
+    # Missing a flagged message costs more than sending a benign one to the encoder.
+    pos_weight = torch.tensor(4.0)
     order = np.arange(len(feats))
     rng = np.random.default_rng(seed)
     for _ in tqdm(range(epochs), desc="stage-1 epochs", unit="epoch"):
         rng.shuffle(order)
         for s in range(0, len(order), 128):
             rows = order[s : s + 128]
-            logits, emb = model(*_bag([feats[i] for i in rows]))
+            logits, emb, gate = model(*_bag([feats[i] for i in rows]))
             loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, y[rows])
             loss = loss + (1.0 - (emb * e[rows]).sum(-1)).mean()
+            loss = loss + torch.nn.functional.binary_cross_entropy_with_logits(
+                gate, flagged[rows], pos_weight=pos_weight)
             opt.zero_grad()
             table_opt.zero_grad()
             loss.backward()
@@ -129,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(2)
     rng = random.Random(12)
     texts = [t for path in args.chat for t in chat_texts(path, args.chat_rows)]
+    chat_set = set(texts)
     texts = list(dict.fromkeys(texts + corpus_texts(default_data_dir(), args.corpus_rows, rng)))
     rng.shuffle(texts)
     log.info("%d distinct texts", len(texts))
@@ -147,16 +158,20 @@ def main(argv: list[str] | None = None) -> int:
     cut = int(len(texts) * 0.8)
     model = train(feats[:cut], probs[:cut], embs[:cut], tokenizer.get_vocab_size())
     with torch.no_grad():
-        logits, emb = model(*_bag(feats[cut:]))
-    held_p = torch.sigmoid(logits).numpy()
-    held_max, full_max = held_p.max(1), probs[cut:].max(1)
-    positives = full_max >= FLOOR
-    gate = float(held_max[positives].min()) / 2 if positives.any() else 0.05
-    cleared = held_max < gate
+        _, emb, gate_logit = model(*_bag(feats[cut:]))
+    held_gate, full_max = torch.sigmoid(gate_logit).numpy(), probs[cut:].max(1)
+    positives = full_max >= REVIEW_LINE
+    # The largest gate under which no held-out positive is cleared, halved for margin.
+    gate = float(held_gate[positives].min()) / 2 if positives.any() else 0.05
+    cleared = held_gate < gate
+    chat = np.array([t in chat_set for t in texts[cut:]])
     meta_full = json.loads((args.out / "vigil-v3.json").read_text())
     report = {
-        "texts": len(texts), "held_out": len(texts) - cut, "floor": FLOOR, "gate": gate,
+        "texts": len(texts), "held_out": len(texts) - cut, "floor": FLOOR,
+        "review_line": REVIEW_LINE, "gate": gate,
         "held_out_cleared_share": round(float(cleared.mean()), 4),
+        "held_out_chat_cleared_share": round(float(cleared[chat].mean()), 4) if chat.any() else 0,
+        "held_out_flagged_cleared": int((cleared & (full_max >= FLOOR)).sum()),
         "held_out_positives": int(positives.sum()),
         "held_out_positives_cleared": int((cleared & positives).sum()),
         "embedding_cosine_mean": round(float((emb.numpy() * embs[cut:]).sum(1).mean()), 4),
@@ -168,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
         "labels.bias": model.labels.bias.detach().numpy(),
         "embed.weight": model.embed.weight.detach().numpy().astype(np.float16),
         "embed.bias": model.embed.bias.detach().numpy(),
+        "gate.weight": model.gate.weight.detach().numpy(),
+        "gate.bias": model.gate.bias.detach().numpy(),
     }
     path = args.out / f"{STAGE_STEM}.safetensors"
     save_file(state, str(path))

@@ -22,7 +22,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 #: Bump when the exported graph changes shape or meaning.
-EXPORT_VERSION = "1"
+EXPORT_VERSION = "2"
 OPSET = 17
 VARIANTS = ("fp32", "int8")
 
@@ -109,6 +109,7 @@ def quantise_int8(fp32: Path, out: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     tmp = out.with_suffix(".tmp")
-    quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8,
+    # Per-channel scales: per-tensor ones moved scores by up to 0.3 on the dev chat mix.
+    quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8, per_channel=True,
                      op_types_to_quantize=["MatMul"])
     tmp.replace(out)

@@ -1,9 +1,10 @@
 """Load the v3 scorer on ONNX Runtime (default) or torch, chosen by ``VIGIL_RUNTIME``.
 
-``VIGIL_RUNTIME``: ``onnx-int8`` (default: int8 dynamic quantisation, agreement with the
-torch path is a test, tests/models/test_onnx_agreement.py), ``onnx`` (fp32 graph), or
-``torch`` (the training path, and the fallback when ONNX Runtime is missing or an export
-fails). The graph is exported on first use and cached (models.onnx_export).
+``VIGIL_RUNTIME``: ``onnx`` (default: the fp32 graph, the torch computation within 1e-4),
+``onnx-int8`` (int8 dynamic quantisation: faster, but on the dev chat mix it kept 99.0% of
+actions, under the 99.5% bar, so it is not the default; tests/models/test_onnx_agreement.py
+measures it), or ``torch`` (the training path, and the fallback when ONNX Runtime is
+missing). The graph is exported on first use and cached (models.onnx_export).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from models.scorer import VigilScorer
 log = logging.getLogger(__name__)
 
 RUNTIMES = ("onnx-int8", "onnx", "torch")
-DEFAULT_RUNTIME = "onnx-int8"
+DEFAULT_RUNTIME = "onnx"
 _STEM = "vigil-v3"  # models.weights_io.STEM (that module imports torch)
 _WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 
