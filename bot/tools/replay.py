@@ -17,7 +17,7 @@ import hashlib
 import logging
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +29,7 @@ from bot.actions import OfflineExecutor
 from bot.coordination import CoordinationAlert, CoordinationDetector
 from bot.event import MessageEvent
 from bot.pipeline import MessageOutcome
-from bot.policy_book import PolicyBook
+from bot.policy_book import PolicyBook, as_book
 from bot.policy_config import PolicyHolder
 from bot.services import build_services
 from bot.storage.engine import describe_target
@@ -139,6 +139,19 @@ def file_sha256(path: Path | None) -> str | None:
     return digest.hexdigest()
 
 
+def policies_used(policy: PolicyBook | PolicyHolder,
+                  guilds: Iterable[int]) -> dict[str, dict[str, Any]]:
+    """Per server in the transcript: the policy file it ran (its own in a policy folder,
+    else the default), that file's SHA-256 and the policy version recorded on its cases."""
+    book = as_book(policy)
+    used = {}
+    for guild in sorted(guilds):
+        path = book.own_file(guild) or book.default_path
+        used[str(guild)] = {"file": str(path), "sha256": file_sha256(path),
+                            "version": book.for_guild(guild).version}
+    return used
+
+
 def run_info(transcript: Path, policy: PolicyBook | PolicyHolder, scorer: Scorer,
              db_path: Path | str) -> dict[str, Any]:
     # A policy folder: its default.yaml (each server's version is on its cases).
@@ -244,6 +257,7 @@ async def replay(
     finally:
         bar.close()
         await services.close()
+    result.run["policies"] = policies_used(policy, result.stats.guilds)
     result.run["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     return result
 

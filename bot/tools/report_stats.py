@@ -200,12 +200,15 @@ class ReplayStats:
     channels: BoundedTallies = field(default_factory=BoundedTallies)
     authors: BoundedTallies = field(default_factory=BoundedTallies)
     timeline: TimeBuckets = field(default_factory=TimeBuckets)
+    #: Messages per server (a transcript holds a few servers, not many).
+    guilds: Counter[int] = field(default_factory=Counter)
     #: (score, -case number, arrival order, case): the order breaks ties between servers.
     _top: list[tuple[float, int, int, TopCase]] = field(default_factory=list)
 
     def add(self, outcome: MessageOutcome) -> None:
         verdict, event = outcome.verdict, outcome.event
         self.messages += 1
+        self.guilds[event.guild_id] += 1
         flagged = is_flagged(outcome)
         self.flagged += flagged
         for label, score in outcome.scores.items():

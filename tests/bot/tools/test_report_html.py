@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.campaigns import CampaignDetector
+from bot.policy_book import PolicyBook
 from bot.policy_config import PolicyHolder
 from bot.tools.replay import ReplayResult, replay, summary_table
 from bot.tools.report import report_data, write_report
@@ -20,7 +21,7 @@ from tests.fakes import FakeScorer
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "community-thread.jsonl"
 
 
-async def _replay(path: Path, policy: PolicyHolder, db: Path) -> ReplayResult:
+async def _replay(path: Path, policy: PolicyBook | PolicyHolder, db: Path) -> ReplayResult:
     return await replay(path, policy, FakeScorer(), db, detector=CampaignDetector(),
                         progress=False, errors=io.StringIO(), keep_outcomes=False)
 
@@ -216,4 +217,19 @@ async def test_an_empty_or_quiet_replay_still_renders(
     assert _total(page, "cases") == 0
     assert "No cases: the policy would have done nothing." in page
     assert "No campaigns detected." in page
+    result.close()
+
+
+async def test_each_servers_policy_file_is_named(tmp_path: Path) -> None:
+    folder = EXAMPLE.parent / "two-servers"
+    book = PolicyBook(folder / "config")
+    result = await _replay(folder / "transcript.jsonl", book, tmp_path / "t.db")
+    policies = report_data(result)["run"]["policies"]
+    assert len(policies) == 2
+    files = {Path(p["file"]).parent.name for p in policies.values()}
+    assert files == {"config", "guilds"}  # one server runs the default, one its own file
+    assert len({p["version"] for p in policies.values()}) == 2
+    page = _page(result, tmp_path)
+    for used in policies.values():
+        assert used["version"] in page
     result.close()
