@@ -91,6 +91,14 @@ class PgConnection:
         await self.execute("SELECT pg_advisory_xact_lock(?)", (advisory_key(space, key),))
 
 
+def _gone(raw: Any) -> bool:
+    """The borrowed connection's session ended (asyncpg may already have taken it back)."""
+    try:
+        return bool(raw.is_closed())
+    except asyncpg.InterfaceError:
+        return True
+
+
 class PgEngine:
     dialect = POSTGRESQL
 
@@ -107,14 +115,14 @@ class PgEngine:
             try:
                 yield PgConnection(raw)
             except Exception as exc:
-                if raw.is_closed():
+                if _gone(raw):
                     # The server dropped the session (a restart, a failover): nothing of
                     # the transaction landed, so running it again is safe.
                     raise SessionLostError(str(exc)) from exc
                 await transaction.rollback()
                 raise
             except BaseException:
-                if not raw.is_closed():
+                if not _gone(raw):
                     await transaction.rollback()
                 raise
             try:
