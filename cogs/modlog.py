@@ -113,6 +113,18 @@ class ModLog(commands.Cog):
         self.services = services
         self.review = review
         self._locks: OrderedDict[int, asyncio.Lock] = OrderedDict()
+        #: Entries being posted or edited: the bot's shutdown lets them finish (they read
+        #: and note the case) before the services close the database.
+        self._inflight: set[asyncio.Task[object]] = set()
+
+    async def cog_unload(self) -> None:
+        await self.drain()
+
+    async def drain(self, timeout: float = 5.0) -> None:
+        """Wait for the entries being posted or edited now."""
+        pending = [task for task in self._inflight if not task.done()]
+        if pending:
+            await asyncio.wait(pending, timeout=timeout)
 
     async def _channel(self, guild_id: int) -> discord.abc.Messageable | None:
         """The mod log of the server the entry is about, never another's."""
@@ -138,6 +150,10 @@ class ModLog(commands.Cog):
 
     async def _show(self, case: Case) -> None:
         """Post the case's entry, or edit the one posted, to show the case as it stands."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._inflight.add(task)
+            task.add_done_callback(self._inflight.discard)
         async with self._lock(case.id):
             current = await self.services.cases.by_id(case.id) or case
             history = await self.review.history(current)

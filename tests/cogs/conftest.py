@@ -74,6 +74,7 @@ class World:
     async def restart(self) -> VigilBot:
         """A new bot process: new services on the same database file, same world."""
         old = self.bot
+        await drain_mod_log(old)
         await old.services.batcher.close()
         new = await build_bot(self.db_path, self.policy, self.scorer)
         await self.env.restart_bot(new)
@@ -81,6 +82,14 @@ class World:
         self.bot = new
         hook_errors(self)
         return new
+
+
+async def drain_mod_log(bot: VigilBot) -> None:
+    """Let mod-log entries in flight finish before their database closes (as ``close``
+    does in the running bot, through the cog's unload)."""
+    modlog = bot.get_cog("ModLog")
+    if modlog is not None:
+        await modlog.drain()  # type: ignore[attr-defined]
 
 
 async def build_bot(db_path: Path, policy: PolicyBook, scorer: FakeScorer) -> VigilBot:
@@ -116,9 +125,10 @@ async def env(tmp_path: Path) -> AsyncIterator[simcord.Env]:
     try:
         yield environment
     finally:
-        await environment.shutdown()
         current = environment.bot
         assert isinstance(current, VigilBot)
+        await drain_mod_log(current)
+        await environment.shutdown()
         await current.services.close()
     environment._raise_errors_since(environment._errors_acknowledged)
 

@@ -95,7 +95,9 @@ async def _cold_cache(world: World, member: simcord.MemberActor) -> Case:
         world.guild.id, member.id, "timeout", "fault test", CaseStatus.PENDING,
         kind=CaseKind.MANUAL, moderator_id=world.mod.id, duration_minutes=30,
     ), services.cases.clock())
-    return await services.cases.carry_out(case)
+    done = await services.cases.carry_out(case)
+    await world.env.settle()  # the mod log's edit, heard from outside any interaction
+    return done
 
 
 def _dm(world: World, member: simcord.MemberActor) -> str:

@@ -39,6 +39,7 @@ async def test_an_action_in_place_is_recorded_not_repeated(
     before = _calls(world, method, fragment)
 
     (resumed,) = await world.bot.services.cases.reconcile()
+    await world.env.settle()  # the mod log hears the outcome
 
     assert resumed.id == case.id
     assert resumed.status is CaseStatus.APPLIED
@@ -60,6 +61,7 @@ async def test_an_action_not_in_place_is_carried_out_on_resume(world: World) -> 
     await services.cases.note(case, "apply_started")  # died before the ban call
 
     (resumed,) = await services.cases.reconcile()
+    await world.env.settle()
 
     assert resumed.status is CaseStatus.APPLIED
     assert world.guild.get_ban(world.alice) is not None
