@@ -118,6 +118,9 @@ class CascadeScorer:
         full.engine = CachingEngine(full.engine, cache_size, self.stats)
         self.stage = stage
         self.claim_gate = claim_gate
+        #: True: every target is measured, near or not (``python -m bot score``, where a
+        #: line names its target; the pipeline's policy-wide claims are gated).
+        self.measure_every_target = False
         self.version = full.version + ("+stage1" if stage is not None else "")
         self._lock = threading.Lock()  # one caller at a time: the caches are not thread-safe
 
@@ -169,7 +172,7 @@ class CascadeScorer:
     def _score_full(self, requests: Sequence[ScoreRequest]) -> list[ScoreResult]:
         """The full model; a claim's stance only for messages near the claim (cosine of
         the encoder's own embeddings >= claim_gate), ``{}`` (not measured) elsewhere."""
-        if not any(r.targets for r in requests):
+        if self.measure_every_target or not any(r.targets for r in requests):
             return self.full.score_batch(requests)
         engine = self.full.engine
         claims = sorted({clean_text(t) for r in requests for t in r.targets})
@@ -206,7 +209,7 @@ class CascadeScorer:
             text = clean_text(r.text)
             probs, emb = cleared[text]
             for k, claim in enumerate(clean_text(t) for t in r.targets):
-                if float(claim_vecs[claim] @ emb) >= self.claim_gate:
+                if self.measure_every_target or float(claim_vecs[claim] @ emb) >= self.claim_gate:
                     wanted.append((i, k, claim, text))
             out.append(({lab: float(probs[j]) for j, lab in enumerate(LABELS)},
                         [{} for _ in r.targets], emb))

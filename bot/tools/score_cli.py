@@ -189,6 +189,8 @@ def _rounded(values: Mapping[str, float]) -> dict[str, float]:
 def score_stream(
     lines: IO[str] | IO[bytes], out: TextIO, scorer: Scorer, explainer: Explainer | None = None
 ) -> int:
+    if hasattr(scorer, "measure_every_target"):  # the cascade (models.cascade): a target a
+        scorer.measure_every_target = True  # line names is always measured, near or not
     failures = 0
     for record in score_lines(input_lines(lines), scorer, explainer):
         failures += "error" in record
