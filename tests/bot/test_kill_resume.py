@@ -101,4 +101,6 @@ def test_random_kills_never_act_twice(tmp_path: Path) -> None:
         finish(db, journal)
         assert_exactly_once(journal)
         assert asyncio.run(statuses(db)) == [CaseStatus.APPLIED] * CASES
+    print(f"random kills: {kills} of 8 runs killed mid-way, each resumed: "
+          "every action once, no DM twice, every case applied")
     assert kills >= 4  # most runs were cut short, not just finished
