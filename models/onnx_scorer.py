@@ -81,7 +81,8 @@ def load_runtime_scorer(
         try:
             return load_onnx_scorer("int8" if choice == "onnx-int8" else "fp32",
                                     weights_dir, device, threads)
-        except ImportError as exc:  # onnxruntime not installed: the torch path still works
+        except (ImportError, OSError) as exc:  # no onnxruntime, or a cache folder that
+            # cannot be written (set VIGIL_CACHE_DIR): the torch path still works
             log.warning("ONNX Runtime unavailable (%s); scoring with torch", exc)
     from models.scorer import load_default_scorer
 
