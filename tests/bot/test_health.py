@@ -43,10 +43,13 @@ def test_a_database_that_is_locked_or_not_a_database_fails(tmp_path: Path) -> No
 
 
 def test_model_weights_present_and_unchanged(tmp_path: Path) -> None:
-    assert check_model(ModelSpec()).ok
+    shipped = check_model(ModelSpec())
+    assert shipped.ok
+    assert "vigil-v3.safetensors" in shipped.detail
+    assert "vigil-v3-stage1.safetensors" in shipped.detail
     copy = tmp_path / "weights"
     shutil.copytree(WEIGHTS_DIR, copy)
-    weights = next(copy.glob("*.safetensors"))
+    weights = copy / "vigil-v3.safetensors"  # the encoder's, not only the first file found
     with weights.open("r+b") as handle:  # one flipped byte
         handle.seek(1000)
         byte = handle.read(1)
