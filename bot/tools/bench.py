@@ -9,7 +9,9 @@ replies, spam, rings; a claim is configured so claim stance is in play):
 3. latency through the live path (``pipeline.handle`` per message, the micro-batcher
    between them and the model) at an offered load (default 200 msgs/s), caches emptied;
 4. the naive way (BERT-base, random weights, one message at a time, fp32) and one plain
-   MiniLM-L6 batch forward over the same texts; then the ratios and the targets.
+   MiniLM-L6 batch forward over the same texts; then the ratios and the targets;
+5. the Perspective-shaped endpoint of ``python -m models.serve`` (one process, started for
+   the bench) under 50 concurrent clients: requests/s and p50/p99.
 
 Absolute figures depend on what else runs on the machine: the ratios, measured side by
 side here, are the comparable part. ``--smoke`` runs every step at toy sizes (CI).
@@ -102,13 +104,17 @@ def _full_core(transcript: Path, policy: Any, scorer: Any, db: Path, progress: b
 
 def run(transcript: Path | None = None, messages: int = 2000, *, rate: float = 200.0,
         live_messages: int = 1000, naive_messages: int = 64, minilm_messages: int = 512,
-        threads: int = 2, progress: bool = True) -> dict[str, Any]:
+        threads: int = 2, progress: bool = True, perspective_clients: int = 50,
+        perspective_requests: int = 600) -> dict[str, Any]:
     """Every figure of the bench as one dict (see the module docstring for the order)."""
     had_threads = os.environ.get("VIGIL_THREADS")
     os.environ["VIGIL_THREADS"] = had_threads or str(threads)  # the scorer's (and the child's)
     try:
-        return _run(transcript, messages, rate, live_messages, naive_messages,
-                    minilm_messages, threads, progress)
+        out = _run(transcript, messages, rate, live_messages, naive_messages,
+                   minilm_messages, threads, progress)
+        out["perspective_endpoint"] = _perspective(perspective_clients, perspective_requests,
+                                                   progress)
+        return out
     finally:
         if had_threads is None:
             os.environ.pop("VIGIL_THREADS", None)
@@ -164,6 +170,24 @@ def _run(transcript: Path | None, messages: int, rate: float, live_messages: int
     return out
 
 
+def _perspective(clients: int, requests: int, progress: bool) -> dict[str, Any]:
+    """The Perspective-shaped endpoint of ``python -m models.serve`` (one process, no Ray)
+    under ``clients`` concurrent clients: what a research script or bot switching over gets."""
+    import dataclasses
+    import socket
+
+    from models.serve.bench import perspective_endpoint_line
+
+    with socket.socket() as probe:  # a free port for the server it starts
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    try:
+        figures = perspective_endpoint_line(clients, requests, port=port, progress=progress)
+    except Exception as exc:  # the other figures stand; say why this one is missing
+        return {"error": f"{type(exc).__name__}: {exc}"[:300]}
+    return dataclasses.asdict(figures)
+
+
 def _targets(out: dict[str, Any]) -> dict[str, dict[str, Any]]:
     values = {
         "full_core_msgs_per_s": out["full_core"]["msgs_per_s"],
@@ -199,6 +223,8 @@ def render(out: dict[str, Any]) -> str:
         f"plain MiniLM-L6   {out['plain_minilm_l6']['msgs_per_s']:>9.1f} msgs/s (batch "
         f"{out['plain_minilm_l6']['batch']})",
         "",
+        _perspective_line(out.get("perspective_endpoint", {})),
+        "",
         f"core / naive      {out['ratios']['core_vs_naive']}x",
         f"core / MiniLM     {out['ratios']['core_vs_plain_minilm']}x",
         "",
@@ -213,6 +239,14 @@ def render(out: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _perspective_line(figures: dict[str, Any]) -> str:
+    if "requests_per_s" not in figures:
+        return f"Perspective API   not measured ({figures.get('error', 'skipped')})"
+    return (f"Perspective API   {figures['requests_per_s']:>9.1f} requests/s, p50 "
+            f"{figures['p50_ms']:.0f} ms, p99 {figures['p99_ms']:.0f} ms at "
+            f"{figures['clients']} clients ({figures['engine']}, {figures['errors']} errors)")
+
+
 def main(transcript: Path | None, messages: int | None, as_json: bool, smoke: bool,
          rate: float, threads: int) -> int:
     if transcript is not None and not transcript.is_file():
@@ -220,7 +254,8 @@ def main(transcript: Path | None, messages: int | None, as_json: bool, smoke: bo
         return 2
     if smoke:
         out = run(transcript, messages or 40, rate=rate, live_messages=20, naive_messages=4,
-                  minilm_messages=32, threads=threads)
+                  minilm_messages=32, threads=threads, perspective_clients=4,
+                  perspective_requests=12)
     else:
         out = run(transcript, messages or 2000, rate=rate, threads=threads)
     print(json.dumps(out, indent=2) if as_json else render(out))

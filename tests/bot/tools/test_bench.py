@@ -41,6 +41,12 @@ def test_every_step_measured(smoke: dict) -> None:
     assert smoke["cold_start"]["cold_start_s"] > 0
     assert smoke["naive_bert_base"]["params_m"] > 100  # BERT-base, not something smaller
     assert smoke["plain_minilm_l6"]["msgs_per_s"] > 0
+    perspective = smoke["perspective_endpoint"]
+    assert "error" not in perspective, perspective
+    assert perspective["clients"] == 4
+    assert perspective["errors"] == 0
+    assert perspective["requests_per_s"] > 0
+    assert 0 < perspective["p50_ms"] <= perspective["p99_ms"]
 
 
 def test_ratios_and_targets_follow_from_the_figures(smoke: dict) -> None:
