@@ -120,11 +120,11 @@ class ModLog(commands.Cog):
     async def cog_unload(self) -> None:
         await self.drain()
 
-    async def drain(self, timeout: float = 5.0) -> None:
+    async def drain(self, seconds: float = 5.0) -> None:
         """Wait for the entries being posted or edited now."""
         pending = [task for task in self._inflight if not task.done()]
         if pending:
-            await asyncio.wait(pending, timeout=timeout)
+            await asyncio.wait(pending, timeout=seconds)
 
     async def _channel(self, guild_id: int) -> discord.abc.Messageable | None:
         """The mod log of the server the entry is about, never another's."""
