@@ -15,6 +15,7 @@ from bot import log_setup
 from bot.cli_help import VigilParser, epilog, program, vigil_version
 from bot.policy_book import PolicyBook
 from bot.policy_config import PolicyConfigError
+from bot.scoring import ScorerSetupError
 from bot.settings import DEFAULT_CONFIG, Settings
 from bot.shards import ShardRange
 from bot.storage.engine import (
@@ -172,6 +173,9 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     except DatabaseUnavailableError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except ScorerSetupError as exc:
         print(exc, file=sys.stderr)
         return 2
     return 1

@@ -152,16 +152,25 @@ def _fail(pending: _Pending, exc: Exception) -> None:
         pending.future.set_exception(exc)
 
 
+class ScorerSetupError(RuntimeError):
+    """The scorer the settings name cannot be set up (e.g. a malformed model URL)."""
+
+
 def load_scorer(spec: ModelSpec, url: str | None = None) -> Scorer:
     """The scorer the policy's ``model`` section names (imports torch: call once, at start).
 
     A service URL (``url``, else ``VIGIL_MODEL_URL``, else ``model.url``) gives a remote
     scorer (bot.remote_scorer): no model is loaded in this process."""
-    url = url or os.environ.get("VIGIL_MODEL_URL", "").strip() or spec.url
+    from_env = os.environ.get("VIGIL_MODEL_URL", "").strip()
+    source = "the model URL" if url else "VIGIL_MODEL_URL" if from_env else "model.url"
+    url = url or from_env or spec.url
     if url:
         from bot.remote_scorer import RemoteScorer
 
-        return RemoteScorer(url, timeout=spec.timeout_s)
+        try:
+            return RemoteScorer(url, timeout=spec.timeout_s)
+        except ValueError as exc:  # a setting to fix, not a crash to read
+            raise ScorerSetupError(f"{source}: {exc}") from exc
     if spec.model == "default":
         # The shipped model on ONNX Runtime behind the cascade (models.cascade; torch and
         # the plain path by VIGIL_RUNTIME=torch, VIGIL_CASCADE=off).

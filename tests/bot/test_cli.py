@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -93,6 +94,20 @@ def test_replay_refuses_a_broken_config_naming_file_and_line(tmp_path: Path) -> 
     assert result.returncode == 2
     assert f"{config}: line 2: labels.spam.act" in result.stderr
     assert not (tmp_path / "x.db").exists()
+
+
+def test_a_malformed_model_url_is_one_line_naming_the_setting(tmp_path: Path) -> None:
+    env = {**os.environ, "VIGIL_MODEL_URL": "ftp://scorer"}
+    for args, stdin in ((("score",), '{"text": "hi"}\n'),
+                        (("replay", "examples/community-thread.jsonl", "--db",
+                          str(tmp_path / "x.db")), "")):
+        result = subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, env=env,
+                                capture_output=True, text=True, cwd=ROOT, timeout=300,
+                                check=False)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.strip().splitlines() == [
+            "VIGIL_MODEL_URL: model URL must be http(s)://host[:port][/path], not 'ftp://scorer'"]
+        assert result.stdout == ""
 
 
 def test_replay_of_a_missing_transcript_is_a_clear_error(tmp_path: Path) -> None:
