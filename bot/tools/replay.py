@@ -301,6 +301,13 @@ def summary_table(result: ReplayResult) -> str:
         "  (none)"]
     lines += ["", "actions"]
     lines += [f"  {action:<17} {count:>6}" for action, count in stats.actions.most_common()]
+    if len(stats.guilds) > 1:  # each server is judged by its own policy: show them apart
+        lines += ["", "per server"]
+        for guild_id, messages in sorted(stats.guilds.items()):
+            acted = ", ".join(f"{n} {a}" for a, n in
+                              stats.guild_actions.get(guild_id, Counter()).most_common())
+            lines.append(f"  {guild_id}: {messages} messages, "
+                         f"{stats.guild_cases[guild_id]} cases" + (f" ({acted})" if acted else ""))
     if stats.top_cases:
         lines += ["", "top cases"]
         for top in stats.top_cases:

@@ -202,6 +202,9 @@ class ReplayStats:
     timeline: TimeBuckets = field(default_factory=TimeBuckets)
     #: Messages per server (a transcript holds a few servers, not many).
     guilds: Counter[int] = field(default_factory=Counter)
+    #: Cases, and the actions that needed one, per server: each is judged by its own policy.
+    guild_cases: Counter[int] = field(default_factory=Counter)
+    guild_actions: dict[int, Counter[str]] = field(default_factory=dict)
     #: (score, -case number, arrival order, case): the order breaks ties between servers.
     _top: list[tuple[float, int, int, TopCase]] = field(default_factory=list)
 
@@ -229,6 +232,8 @@ class ReplayStats:
             if verdict.needs_case:
                 tally.actions[action_kind(action)] += 1
             tally.labels.update(verdict.labels)
+        if verdict.needs_case:
+            self.guild_actions.setdefault(event.guild_id, Counter())[action] += 1
         if outcome.case is not None:
             self._keep_top(outcome, outcome.case)
 
@@ -236,6 +241,7 @@ class ReplayStats:
         for case in cases:
             self.cases += 1
             self.case_kinds[case.kind.value] += 1
+            self.guild_cases[case.guild_id] += 1
 
     def _keep_top(self, outcome: MessageOutcome, case: Case) -> None:
         why, score = top_reason(outcome)

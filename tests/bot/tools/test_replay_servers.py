@@ -15,7 +15,7 @@ import pytest
 from bot.policy_book import PolicyBook
 from bot.storage import open_database
 from bot.storage.records import CaseStatus
-from bot.tools.replay import replay
+from bot.tools.replay import replay, summary_table
 from tests.fakes import FakeScorer
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "two-servers"
@@ -54,6 +54,14 @@ async def test_each_server_is_judged_by_its_own_policy(tmp_path: Path) -> None:
         assert scored.policy_version == f"{default}+{own}"
     finally:
         await db.close()
+    summary = summary_table(result)
+    assert "per server" in summary
+    assert f"  {CALM}: " in summary
+    assert f"{TRIAL}: " in summary
+    (calm_line,) = [line for line in summary.splitlines() if line.startswith(f"  {CALM}:")]
+    (trial_line,) = [line for line in summary.splitlines() if line.startswith(f"  {TRIAL}:")]
+    assert calm_line.endswith("2 cases (1 review, 1 delete)")
+    assert trial_line.endswith("2 cases (2 timeout 10)")
 
 
 def test_the_command_line_names_a_broken_server_file(tmp_path: Path) -> None:
