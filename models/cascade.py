@@ -30,7 +30,7 @@ import numpy as np
 from models.api import STANCES, ScoreRequest, ScoreResult
 from models.cascade_stage import StaticStage
 from models.data.common import clean_text
-from models.onnx_engine import MessageLogits, PairLogits
+from models.outputs import MessageLogits, PairLogits
 from models.scorer import VigilScorer
 
 DEFAULT_CACHE = 50_000

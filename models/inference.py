@@ -8,27 +8,13 @@ gives the same result as one text at a time.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import torch
 
-from models.backbone import MAX_TOKENS
-from models.batches import PAIR_TOKENS, collate, length_batches, tokenize_messages, tokenize_pairs
+from models.batches import collate, length_batches, tokenize_messages, tokenize_pairs
 from models.network import HIDDEN, N_LABELS, VigilNet
-
-
-@dataclass(slots=True)
-class MessageLogits:
-    labels: np.ndarray  # (n, N_LABELS)
-    hx3: np.ndarray  # (n, 3)
-    embeddings: np.ndarray  # (n, HIDDEN), unit vectors
-
-
-@dataclass(slots=True)
-class PairLogits:
-    stance: np.ndarray  # (n, 3)
-    toxicity_delta: np.ndarray  # (n,)
+from models.outputs import MAX_TOKENS, PAIR_TOKENS, MessageLogits, PairLogits
 
 
 class Engine:

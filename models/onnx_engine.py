@@ -11,27 +11,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-MAX_TOKENS = 128  # models.backbone.MAX_TOKENS (not imported: it pulls in torch)
-PAIR_TOKENS = 128  # models.batches.PAIR_TOKENS
-N_STANCES = 3
-
-
-@dataclass(slots=True)
-class MessageLogits:
-    labels: np.ndarray  # (n, N_LABELS)
-    hx3: np.ndarray  # (n, 3)
-    embeddings: np.ndarray  # (n, HIDDEN), unit vectors
-
-
-@dataclass(slots=True)
-class PairLogits:
-    stance: np.ndarray  # (n, 3)
-    toxicity_delta: np.ndarray  # (n,)
+from models.outputs import MAX_TOKENS, N_STANCES, PAIR_TOKENS, MessageLogits, PairLogits
 
 
 class FastTokenizer:
