@@ -78,21 +78,27 @@ class LeaseRepository:
                     and not _holder_gone(current):
                 raise LeaseTakenError(current)
             acquired = current.acquired_at if current and current.holder == holder else at
-            await conn.execute(
-                """INSERT INTO leases (name, holder, pid, host, acquired_at, renewed_at,
-                                       expires_at) VALUES (?,?,?,?,?,?,?)
-                   ON CONFLICT (name) DO UPDATE SET holder = excluded.holder,
-                       pid = excluded.pid, host = excluded.host,
-                       acquired_at = excluded.acquired_at, renewed_at = excluded.renewed_at,
-                       expires_at = excluded.expires_at""",
-                (name, holder, os.getpid(), socket.gethostname(), acquired.isoformat(),
-                 at.isoformat(), (at + ttl).isoformat()),
-            )
+            await self._write_holder(conn, name, holder, acquired, at, ttl)
             taken = await self._read(conn, name)
             assert taken is not None
             return taken
 
         return await self._writer.run(take)
+
+    @staticmethod
+    async def _write_holder(conn: Connection, name: str, holder: str, acquired: datetime,
+                            at: datetime, ttl: timedelta) -> None:
+        """Record this process as the holder of ``name`` until ``at + ttl``."""
+        await conn.execute(
+            """INSERT INTO leases (name, holder, pid, host, acquired_at, renewed_at,
+                                   expires_at) VALUES (?,?,?,?,?,?,?)
+               ON CONFLICT (name) DO UPDATE SET holder = excluded.holder,
+                   pid = excluded.pid, host = excluded.host,
+                   acquired_at = excluded.acquired_at, renewed_at = excluded.renewed_at,
+                   expires_at = excluded.expires_at""",
+            (name, holder, os.getpid(), socket.gethostname(), acquired.isoformat(),
+             at.isoformat(), (at + ttl).isoformat()),
+        )
 
     async def renew(self, name: str, holder: str, at: datetime, ttl: timedelta) -> bool:
         """Extend the lease; False when ``holder`` no longer has it (it lapsed and was taken)."""

@@ -10,8 +10,6 @@ say who holds the lease; the lock, not the row, decides.
 from __future__ import annotations
 
 import logging
-import os
-import socket
 from datetime import datetime, timedelta
 
 import asyncpg
@@ -51,16 +49,7 @@ class AdvisoryLeaseRepository(LeaseRepository):
     async def _record(self, name: str, holder: str, at: datetime, ttl: timedelta) -> None:
         """Write who holds ``name``: the lock is ours, so any older row is stale."""
         async def upsert(conn: Connection) -> None:
-            await conn.execute(
-                """INSERT INTO leases (name, holder, pid, host, acquired_at, renewed_at,
-                                       expires_at) VALUES (?,?,?,?,?,?,?)
-                   ON CONFLICT (name) DO UPDATE SET holder = excluded.holder,
-                       pid = excluded.pid, host = excluded.host,
-                       acquired_at = excluded.acquired_at, renewed_at = excluded.renewed_at,
-                       expires_at = excluded.expires_at""",
-                (name, holder, os.getpid(), socket.gethostname(), at.isoformat(),
-                 at.isoformat(), (at + ttl).isoformat()),
-            )
+            await self._write_holder(conn, name, holder, at, at, ttl)
 
         await self._writer.run(upsert)
 
