@@ -87,10 +87,6 @@ def resolution(events: list[CaseEvent]) -> tuple[str, int | None]:
     return "", None
 
 
-def resolution_note(events: list[CaseEvent]) -> str:
-    return resolution(events)[0]
-
-
 def _denial(events: list[CaseEvent]) -> str:
     for event in reversed(events):
         if event.kind == "appeal_denied":

@@ -114,7 +114,6 @@ class DiscordExecutor:
             outcome = trace.failure(exc, case.action)
         if told and not outcome.ok:
             outcome = await self._correct(case, outcome)
-        self._announce(case, outcome)
         return outcome
 
     async def reverse(self, case: Case) -> ActionOutcome:
@@ -123,7 +122,6 @@ class DiscordExecutor:
             outcome = await self._reverse(trace, case)
         except Exception as exc:
             outcome = trace.failure(exc, f"undo {case.action}")
-        self._announce(case, outcome)
         return outcome
 
     async def tell(self, member_id: int, text: str) -> ActionOutcome:
@@ -301,8 +299,3 @@ class DiscordExecutor:
     def _quarantine_role(self, guild: discord.Guild) -> discord.Role | None:
         role_id = self._policy(guild.id).discord.quarantine_role
         return guild.get_role(role_id) if role_id else None
-
-    def _announce(self, case: Case, outcome: ActionOutcome) -> None:
-        """Let listeners (the mod log) hear how an action went, as a custom event."""
-        if self._client is not None:
-            self._client.dispatch("case_action", case, outcome)
