@@ -283,18 +283,23 @@ class CaseService:
         return await self._repo.count_strikes(guild_id, member_id, since)
 
     async def reconcile(
-        self, *, review_after: Callable[[int], timedelta | None] | None = None
+        self, *, review_after: Callable[[int], timedelta | None] | None = None,
+        owns: Callable[[int], bool] | None = None,
     ) -> list[Case]:
         """At start: finish cases recorded as PENDING before a crash or restart.
 
         Each resumes from its last recorded step (:meth:`carry_out` with ``resumed``). A
         ban or kick pending for longer than ``review_after(guild_id)`` is not carried out
-        days late without a look: it goes to the review queue instead."""
+        days late without a look: it goes to the review queue instead. ``owns`` limits it
+        to the servers this process runs: a pending case of a server on another process's
+        shards may be in that process's hands at this moment."""
         done = []
         now = self.clock()
         for case in await self._repo.with_status(CaseStatus.PENDING):
             if not self.may_act():
                 break
+            if owns is not None and not owns(case.guild_id):
+                continue
             # A timeout runs from when it was decided (updated_at), as the executor applies it.
             ends = case.updated_at + timedelta(minutes=case.duration_minutes or 0)
             if case.action == "timeout" and ends <= now:

@@ -84,6 +84,7 @@ class VigilBot(commands.Bot):
         dev_guild_id: int | None = None,
         lease_name: str = "actor",
         review_pending_after: timedelta = timedelta(hours=6),
+        shards: ShardRange | None = None,
         **client_options: Any,
     ) -> None:
         intents = discord.Intents.default()
@@ -111,6 +112,8 @@ class VigilBot(commands.Bot):
                                  on_lost=self._lease_lost)
         self._lease_task: asyncio.Task[None] | None = None
         self.review_pending_after = review_pending_after
+        #: The shards this process runs (None: all of them); other servers are not its own.
+        self.shard_range = shards
         executor.attach(self)
         events.bot = self
         self.tree.on_error = self.on_app_command_error  # type: ignore[method-assign]
@@ -134,10 +137,14 @@ class VigilBot(commands.Bot):
         ))
         await self.sync_commands()
 
+    def owns_guild(self, guild_id: int) -> bool:
+        """Whether this process runs ``guild_id``'s shard (and so carries out its cases)."""
+        return self.shard_range is None or self.shard_range.owns(guild_id)
+
     async def _reconcile_when_ready(self) -> None:
         await self.wait_until_ready()
         self.reconciled = await self.services.cases.reconcile(
-            review_after=lambda _guild: self.review_pending_after)
+            review_after=lambda _guild: self.review_pending_after, owns=self.owns_guild)
         if self.reconciled:
             log.info("reconciled %d pending case(s)", len(self.reconciled))
 
@@ -228,7 +235,7 @@ async def create_bot(
     log.info("running %s", shards)
     return ShardedVigilBot(services, executor=executor, events=events,
                            dev_guild_id=dev_guild_id, lease_name=shards.lease_name,
-                           review_pending_after=review_pending_after,
+                           review_pending_after=review_pending_after, shards=shards,
                            shard_ids=shards.ids, shard_count=shards.count)
 
 

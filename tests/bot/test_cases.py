@@ -91,6 +91,25 @@ async def test_reconcile_finishes_pending_cases_after_crash(
     assert await db.cases.with_status(CaseStatus.PENDING) == []
 
 
+async def test_reconcile_leaves_other_processes_servers_alone(
+    db: Database, executor: RecordingExecutor, clock: FrozenClock
+) -> None:
+    # Two processes on different shards share the database: at start each finishes only
+    # its own servers' pending cases; the other's may be in flight in the other process.
+    mine = await db.cases.create(ban(5), clock())
+    theirs = await db.cases.create(
+        NewCase(guild_id=2, target_id=6, action="ban", reason="r", status=CaseStatus.PENDING),
+        clock())
+    service = CaseService(db.cases, executor, clock=clock)
+    reconciled = await service.reconcile(owns=lambda guild_id: guild_id == 1)
+    assert [c.id for c in reconciled] == [mine.id]
+    assert executor.calls == [("notify", mine.number), ("ban", mine.number)]
+    untouched = await db.cases.get(theirs.id)
+    assert untouched is not None
+    assert untouched.status is CaseStatus.PENDING
+    assert [e.kind for e in await db.cases.events(theirs.id)] == ["opened"]
+
+
 async def test_resolve_with_reverse_undoes_action(
     db: Database, executor: RecordingExecutor, clock: FrozenClock
 ) -> None:

@@ -48,6 +48,9 @@ async def run(args: argparse.Namespace) -> int:
         guild = env.create_guild(f"server on {args.shards}", id=args.guild_id)
         general = guild.create_text_channel("general")
         member = guild.add_member(env.create_user(f"member{args.guild_id % 1000}"))
+        # The server and member are the earlier run's (same ids: simcord's clock starts at
+        # the same instant); a restart comes later, so its messages get new ids, as on Discord.
+        await env.advance_time(60.0 * (args.first - 1))
         for i in range(args.messages):
             await member.send(general, f"you idiot number {args.first + i}")
         assert isinstance(env.bot, VigilBot)
@@ -63,6 +66,8 @@ async def run(args: argparse.Namespace) -> int:
             "cases": [[c.number, c.status.value, c.excerpt] for c in cases],
             "actions": [c.action for c in cases],
             "targets": [c.target_id for c in cases],
+            "errors": [c.last_error for c in cases],
+            "messages": [c.message_id for c in cases],
         }), flush=True)
         # Hold the lease until told to stop (SIGTERM, as docker stop does) or --hold passes.
         stop = asyncio.Event()

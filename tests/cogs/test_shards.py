@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -16,8 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import simcord
 
+from bot.discord.app import VigilBot, create_bot
+from bot.policy_book import PolicyBook
+from bot.settings import DEFAULT_CONFIG
 from bot.shards import ShardRange, shard_of
+from bot.storage.records import CaseStatus, NewCase
+from tests.fakes import FakeScorer
 from tests.pg_server import PgServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,6 +104,10 @@ def test_two_processes_on_two_ranges_share_the_database_and_one_restarts(
 
         assert [c[0] for c in low_report["cases"]] == [1, 2]
         assert [c[0] for c in high_report["cases"]] == [1, 2]
+        # Each carried out its own cases; neither touched the other's (a process used to
+        # reconcile every pending case at start, the other range's in-flight ones too).
+        for report in (low_report, high_report):
+            assert {status for _, status, _ in report["cases"]} == {"applied"}, report
     finally:
         for process in (low, high):
             process.send_signal(signal.SIGTERM)
@@ -109,7 +120,7 @@ def test_two_processes_on_two_ranges_share_the_database_and_one_restarts(
     assert finish(again) == 0
     assert [(n, excerpt) for n, _, excerpt in report["cases"]] == [
         (1, "you idiot number 1"), (2, "you idiot number 2"), (3, "you idiot number 3")]
-    assert {status for _, status, _ in report["cases"]} == {"applied"}
+    assert {status for _, status, _ in report["cases"]} == {"applied"}, report
     # The member's strikes recorded by the first process escalate in the restarted one.
     assert len(set(report["targets"])) == 1
     assert report["actions"] == ["delete", "timeout", "timeout"]
@@ -120,3 +131,42 @@ def test_two_processes_on_two_ranges_share_the_database_and_one_restarts(
     assert [(r["guild_id"], r["n"], r["d"]) for r in rows] == [(GUILD_LOW, 3, 3),
                                                                (GUILD_HIGH, 2, 2)]
     assert query(url, "SELECT name FROM leases") == []  # every process let go on exit
+
+
+async def test_a_process_at_start_finishes_only_its_own_shards_pending_cases(
+    tmp_path: Path,
+) -> None:
+    # One database, a pending case in a server of each range: the process on 0-1 starts
+    # and carries out its own server's case; the other server's stays pending, since the
+    # process on 2-3 may be carrying it out that very moment.
+    shutil.copy(DEFAULT_CONFIG, tmp_path / "policy.yaml")
+    bot = await create_bot(db_path=tmp_path / "vigil.db",
+                           policy=PolicyBook(tmp_path / "policy.yaml"), scorer=FakeScorer(),
+                           max_wait=0, shards=ShardRange.parse("0-1", SHARD_COUNT))
+    env = simcord.Env(bot)
+    guild = env.create_guild("server on 0-1", id=GUILD_LOW)
+    member = guild.add_member(env.create_user("member"))
+    cases = bot.services.db.cases
+    clock = bot.services.cases.clock
+    own = await cases.create(NewCase(GUILD_LOW, member.id, "warn", "insult",
+                                     CaseStatus.PENDING), clock())
+    other = await cases.create(NewCase(GUILD_HIGH, member.id, "ban", "spam ring",
+                                       CaseStatus.PENDING), clock())
+    await env.start()
+    try:
+        assert isinstance(env.bot, VigilBot)
+        task = env.bot._reconcile_task
+        assert task is not None
+        await asyncio.wait_for(asyncio.shield(task), timeout=30)
+        assert [c.id for c in env.bot.reconciled] == [own.id]
+        finished = await cases.get(own.id)
+        assert finished is not None
+        assert finished.status is CaseStatus.APPLIED
+        untouched = await cases.get(other.id)
+        assert untouched is not None
+        assert untouched.status is CaseStatus.PENDING
+        assert [e.kind for e in await cases.events(other.id)] == ["opened"]
+    finally:
+        await env.shutdown()
+        await bot.lease.release()
+        await bot.services.close()
