@@ -263,6 +263,10 @@ class CaseService:
         """The member's cases, newest first."""
         return await self._repo.for_target(guild_id, member_id, limit)
 
+    async def guilds_of_member(self, member_id: int) -> list[int]:
+        """Every server in the database where the member has cases."""
+        return await self._repo.guilds_of_target(member_id)
+
     async def for_message(self, guild_id: int, message_id: int) -> list[Case]:
         """The cases opened on one message, oldest first."""
         return await self._repo.for_message(guild_id, message_id)

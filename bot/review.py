@@ -169,6 +169,9 @@ class ReviewService:
     async def for_member(self, guild_id: int, member_id: int, limit: int = 15) -> list[Case]:
         return await self.cases.for_member(guild_id, member_id, limit)
 
+    async def guilds_of_member(self, member_id: int) -> list[int]:
+        return await self.cases.guilds_of_member(member_id)
+
     async def history(self, case: Case) -> list[CaseEvent]:
         return await self.cases.history(case)
 

@@ -210,41 +210,51 @@ class Appeals(commands.Cog):
                 return
         await open_appeal_modal(interaction, guild_id, case)
 
+    async def _guild_ids(self, interaction: discord.Interaction) -> list[int]:
+        """In a server that server; in a DM every server where the member has cases, from
+        the database: DMs reach one process, and its servers may not be all of them."""
+        if interaction.guild is not None:
+            return [interaction.guild.id]
+        return await self.review.guilds_of_member(interaction.user.id)
+
+    def _server_name(self, guild_id: int) -> str:
+        guild = self.bot.get_guild(guild_id)
+        name = discord.utils.escape_markdown(guild.name) if guild else "a server"
+        return f"**{name}** (`{guild_id}`)"
+
     async def _own_cases(self, interaction: discord.Interaction) -> str:
         """The member's own cases, per server: in a server that server's only, in a DM
         every server they have cases in (nobody else's, whoever asks)."""
-        guilds = [interaction.guild] if interaction.guild is not None else self.bot.guilds
         lines = []
-        for guild in guilds:
-            cases = await self.review.for_member(guild.id, interaction.user.id, OWN_CASES)
+        for guild_id in await self._guild_ids(interaction):
+            cases = await self.review.for_member(guild_id, interaction.user.id, OWN_CASES)
             if cases:
                 listed = ", ".join(f"#{c.number} {c.action} ({c.status.value})" for c in cases)
-                lines.append(f"**{discord.utils.escape_markdown(guild.name)}** (`{guild.id}`): "
-                             f"{listed}")
+                lines.append(f"{self._server_name(guild_id)}: {listed}")
         if not lines:
             return "You have no cases in any server I moderate."
         return ("Your cases:\n" + "\n".join(lines) + "\nRun `/appeal case:<number>` "
                 "(with `guild:<id>` from a DM when the number is in several servers).")[:1900]
 
-    async def _candidates(self, member_id: int, number: int) -> list[discord.Guild]:
+    async def _candidates(self, member_id: int, number: int) -> list[int]:
         found = []
-        for guild in self.bot.guilds:
-            case = await self.review.by_number(guild.id, number)
+        for guild_id in await self.review.guilds_of_member(member_id):
+            case = await self.review.by_number(guild_id, number)
             if case is not None and case.target_id == member_id:
-                found.append(guild)
+                found.append(guild_id)
         return found
 
     async def _guild_of(self, member_id: int, number: int) -> int | None:
         """In a DM: the one server where this member has a case with that number."""
         found = await self._candidates(member_id, number)
-        return found[0].id if len(found) == 1 else None
+        return found[0] if len(found) == 1 else None
 
     async def _ask_for_guild(self, interaction: discord.Interaction, number: int) -> None:
         found = await self._candidates(interaction.user.id, number)
         if not found:
             await say(interaction, f"You have no case #{number} in any server I moderate.")
         else:
-            names = ", ".join(f"{g.name} (`{g.id}`)" for g in found)
+            names = ", ".join(self._server_name(g) for g in found)
             await say(interaction, f"Several servers have a case #{number} of yours: {names}. "
                                    "Run `/appeal` again with the `guild` option.")
 

@@ -149,6 +149,15 @@ class CaseRepository:
             rows = await cursor.fetchall()
         return [Case.from_row(r) for r in rows]
 
+    async def guilds_of_target(self, target_id: int) -> list[int]:
+        """The servers where ``target_id`` has cases, whichever process runs them."""
+        async with self._conn.execute(
+            "SELECT DISTINCT guild_id FROM cases WHERE target_id = ? ORDER BY guild_id",
+            (target_id,),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [int(r[0]) for r in rows]
+
     async def for_message(self, guild_id: int, message_id: int) -> list[Case]:
         """Every case opened on one message, oldest first."""
         async with self._conn.execute(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import discord
 import simcord
 
-from bot.storage.records import AppealStatus, CaseStatus
+from bot.storage.records import AppealStatus, CaseStatus, NewCase
 from tests.cogs.conftest import World
 
 WHY = "I was quoting the troll to report them, not insulting anyone."
@@ -190,6 +190,31 @@ async def test_appeal_command_works_in_dms(world: World) -> None:
     assert filed.acknowledged
     [appeal] = await world.bot.services.db.appeals.for_case((await world.case(1)).id)
     assert appeal.member_id == world.alice.id
+
+
+async def test_appeal_in_dms_finds_servers_another_process_runs(world: World) -> None:
+    # Sharded, DMs reach one process, whose guild cache holds only its own shards'
+    # servers: the member's cases elsewhere are found in the database, not the cache.
+    elsewhere = 4002 << 22
+    assert world.bot.get_guild(elsewhere) is None
+    clock = world.bot.services.cases.clock
+    await world.bot.services.db.cases.create(
+        NewCase(elsewhere, world.alice.id, "timeout", "flood", CaseStatus.APPLIED,
+                duration_minutes=10), clock())
+    await world.mod.slash(world.general, "warn", member=world.alice, reason="rude")
+
+    listed = await world.alice.user.slash("appeal")
+    assert listed.response is not None
+    assert f"**Vigil Test** (`{world.guild.id}`): #1 warn" in listed.response.content
+    assert f"**a server** (`{elsewhere}`): #1 timeout" in listed.response.content
+
+    # Case #1 in both: the member is asked which, and both are named.
+    ambiguous = await world.alice.user.slash("appeal", case=1)
+    assert ambiguous.response is not None
+    assert "Several servers have a case #1" in ambiguous.response.content
+    assert f"`{elsewhere}`" in ambiguous.response.content
+    chosen = await world.alice.user.slash("appeal", case=1, guild=str(elsewhere))
+    assert chosen.modal is not None
 
 
 async def test_only_the_member_can_appeal(world: World) -> None:
