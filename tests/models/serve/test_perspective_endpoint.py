@@ -4,7 +4,7 @@ The request shapes are those existing Perspective clients send (read from their 
 code, written out here): Google's API client for Python used by research scripts, the
 Node ``perspective-api-client`` library used by many bots, and a typed client whose
 request carries every optional field. The scorer is the keyword FakeScorer so these run
-fast; test_perspective_equals_score_cli.py does the same with the real model.
+fast; test_real_model.py does the same with the real model.
 """
 
 from __future__ import annotations
