@@ -443,3 +443,48 @@ async def test_a_policy_folder_gives_each_server_its_own_file(
     assert f"{own}: line 2: labels.insult: review band (0.9) must not exceed act band" \
         in refused.response.content
     assert world.bot.services.policy.for_guild(other.guild.id).labels["insult"].act == 0.5
+
+
+async def test_moderation_commands_in_one_server_touch_only_that_server(
+    world: World, other: Other,
+) -> None:
+    # Alice is in both; the second server's moderators sanction her there, through every
+    # moderator command. The first server keeps her as she was, and records nothing.
+    await setup_channels(world, other)
+    await world.mod.slash(world.general, "note", member=world.alice, text="ours")  # our #1
+    log_before = len(world.modlog.history())
+
+    async def run(command: str, **options: object) -> str:
+        result = await other.mod.slash(other.general, command, **options)
+        assert result.response is not None, command
+        return str(result.response.content)
+
+    assert (await run("timeout", member=other.alice, minutes=30, reason="flood")).startswith(
+        "Case #1: timed out")
+    assert other.alice.member is not None
+    assert other.alice.member.is_timed_out()
+    assert world.alice.member is not None
+    assert not world.alice.member.is_timed_out()
+    assert (await run("untimeout", member=other.alice)).startswith("Case #1 reversed")
+    assert (await run("note", member=other.alice, text="theirs")).startswith("Case #2")
+    assert await run("case reason", number=1, reason="flooding") == \
+        "Case #1 reason is now: flooding"
+    assert (await run("ban", user=other.alice, reason="raiding")).startswith("Case #3: banned")
+    assert other.guild.get_ban(other.alice) is not None
+    assert world.guild.get_ban(world.alice) is None
+    assert world.alice.id in world.guild.member_ids()
+    assert (await run("unban", user=other.alice.user)).startswith("Case #3 reversed")
+    rejoined = other.guild.add_member(other.alice.user)
+    assert (await run("kick", member=rejoined, reason="spam")).startswith("Case #4: kicked")
+    assert world.alice.id in world.guild.member_ids()
+
+    # Their numbering, reasons and log are theirs; ours still holds only our note.
+    theirs = await world.bot.services.db.cases.all(other.guild.id)
+    assert [(c.number, c.action) for c in theirs] == [
+        (1, "timeout"), (2, "note"), (3, "ban"), (4, "kick")]
+    assert theirs[0].reason == "flooding"
+    [ours] = await world.cases()
+    assert (ours.number, ours.action, ours.reason) == (1, "note", "ours")
+    assert len(world.modlog.history()) == log_before
+    assert "flooding" not in texts(world.modlog) + texts(world.review)
+    assert "raiding" in texts(other.modlog)
