@@ -163,7 +163,12 @@ class ModerationPipeline:
     async def _plan(self, event: MessageEvent, policy: Policy) -> _Plan:
         targets = tuple(claim.text for claim in policy.claims)
         parent = event.parent_text
-        requests = [ScoreRequest(event.text.text, parent=parent, targets=targets)]
+        # A new account's message keeps its embedding: campaigns are matched by it.
+        age = event.author.account_age_days(event.created_at)
+        young = policy.campaigns.enabled and age is not None \
+            and age < policy.campaigns.new_account_days
+        requests = [ScoreRequest(event.text.text, parent=parent, targets=targets,
+                                 needs_embedding=young)]
         # Obfuscated text: score what was written too, and keep the worse of the two.
         raw_too = event.text.evasion > 0 and event.text.raw.strip() != event.text.text
         if raw_too:

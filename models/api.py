@@ -22,12 +22,16 @@ class ScoreRequest:
     """One message to score, with optional context.
 
     ``parent`` is the text the message replies to (used as context and for stance);
-    ``targets`` are claim texts the message's stance is measured against.
+    ``targets`` are claim texts the message's stance is measured against;
+    ``needs_embedding`` asks for the encoder's sentence embedding whatever the scores (the
+    campaign detector matches a new account's rewordings by it), so a cascade in front of
+    the encoder never answers it from a cheaper stage.
     """
 
     text: str
     parent: str | None = None
     targets: tuple[str, ...] = ()
+    needs_embedding: bool = False
 
 
 @dataclass(frozen=True, slots=True)

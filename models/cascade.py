@@ -135,7 +135,8 @@ class CascadeScorer:
         if self.stage is None:
             return {}
         seen = self.full.engine.messages_seen
-        fresh = sorted({clean_text(r.text) for r in requests if r.parent is None}
+        fresh = sorted({clean_text(r.text) for r in requests
+                        if r.parent is None and not r.needs_embedding}
                        - {t for t in (clean_text(r.text) for r in requests)
                           if seen.get(t) is not None})
         probs, embs, flag = self.stage.predict(fresh)
@@ -151,8 +152,10 @@ class CascadeScorer:
     @staticmethod
     def _quick(request: ScoreRequest, cleared: dict[str, Any]) -> bool:
         # A reply always gets the full model: its pair pass can move a benign-looking line
-        # ("so true" under some parents scores 0.8 toxicity in context).
-        return request.parent is None and clean_text(request.text) in cleared
+        # ("so true" under some parents scores 0.8 toxicity in context). So does a message
+        # whose embedding the campaign detector needs.
+        return (request.parent is None and not request.needs_embedding
+                and clean_text(request.text) in cleared)
 
     def _score(self, requests: Sequence[ScoreRequest]) -> list[ScoreResult]:
         cleared = self._cleared(requests)

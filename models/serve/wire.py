@@ -1,9 +1,10 @@
 """JSON form of score requests and results between ``models.serve`` and its clients.
 
-``POST /v1/score`` takes ``{"requests": [{"text", "parent"?, "targets"?}]}`` and answers
-``{"model": version, "results": [...]}``. Embeddings travel as base64 of little-endian
-float32 so the client gets exactly the array the in-process scorer returns (a decimal list
-would cost four times the bytes and a float round trip).
+``POST /v1/score`` takes ``{"requests": [{"text", "parent"?, "targets"?,
+"needs_embedding"?}]}`` and answers ``{"model": version, "results": [...]}``. Embeddings
+travel as base64 of little-endian float32 so the client gets exactly the array the
+in-process scorer returns (a decimal list would cost four times the bytes and a float
+round trip).
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ class WireError(ValueError):
 
 def encode_requests(requests: Sequence[ScoreRequest]) -> dict[str, Any]:
     return {"requests": [
-        {"text": r.text, "parent": r.parent, "targets": list(r.targets)} for r in requests
+        {"text": r.text, "parent": r.parent, "targets": list(r.targets),
+         **({"needs_embedding": True} if r.needs_embedding else {})} for r in requests
     ]}
 
 
@@ -54,7 +56,8 @@ def _request(item: object, n: int) -> ScoreRequest:
         raise WireError(f"requests[{n}] has more than {MAX_TARGETS} targets")
     if any(len(v) > MAX_TEXT for v in (item["text"], parent or "", *targets)):
         raise WireError(f"requests[{n}] has a field longer than {MAX_TEXT} characters")
-    return ScoreRequest(item["text"], parent=parent, targets=tuple(targets))
+    return ScoreRequest(item["text"], parent=parent, targets=tuple(targets),
+                        needs_embedding=item.get("needs_embedding") is True)
 
 
 def encode_result(result: ScoreResult) -> dict[str, Any]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+from bot.event import AuthorFacts, MessageEvent
 from bot.policy_config import Claim
 from bot.services import Services
 from bot.storage.records import CaseStatus
@@ -142,3 +143,27 @@ async def test_a_single_phishing_link_is_removed_as_spam(services: Services) -> 
     assert case.action == "delete"
     assert case.labels == ("spam",)
     assert "scam link: dlscord-gift.com looks like discord.gift" in case.reason
+
+
+async def test_a_new_accounts_message_asks_for_its_embedding(
+    services: Services, scorer: FakeScorer
+) -> None:
+    # The campaign detector matches a new account's rewordings by their embedding, so a
+    # cascade in front of the encoder must not answer those from its cheap first stage.
+    at = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    young = AuthorFacts(id=7, name="fresh", created_at=at - timedelta(days=2))
+    old = make_event("hello all", id=201)
+    new = MessageEvent.build(id=202, guild_id=1, channel_id=10, author=young,
+                             content="hello all", created_at=at)
+    unknown = MessageEvent.build(id=203, guild_id=1, channel_id=10, content="hello all",
+                                 author=AuthorFacts(id=8, name="no date"), created_at=at)
+    await services.pipeline.handle_many([old, new, unknown])
+    [batch] = scorer.batches
+    assert [r.needs_embedding for r in batch] == [False, True, False]
+
+    campaigns = services.policy.current.campaigns.model_copy(update={"enabled": False})
+    services.policy.current = services.policy.current.model_copy(
+        update={"campaigns": campaigns})
+    await services.pipeline.handle(MessageEvent.build(
+        id=204, guild_id=1, channel_id=10, author=young, content="hi again", created_at=at))
+    assert [r.needs_embedding for r in scorer.batches[-1]] == [False]

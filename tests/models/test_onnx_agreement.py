@@ -134,3 +134,10 @@ def test_cascade_keeps_decisions_and_clears_nothing_flagged(
     assert agreement >= 0.995
     assert flagged == []
     assert share > 0.2, "a first stage that clears almost nothing is not doing its job"
+    # A message whose embedding the campaign detector needs is never answered by the stage.
+    benign = [r for r, c in zip(requests, cleared, strict=True) if c][:8]
+    needing = [ScoreRequest(r.text, needs_embedding=True) for r in benign]
+    cascade.reset()
+    assert cascade.clearable(needing) == [False] * len(needing)
+    results = cascade.score_batch(needing)
+    assert all(r.embedding is not None for r in results)

@@ -28,7 +28,8 @@ def test_results_round_trip_exactly_through_json() -> None:
 
 
 def test_requests_round_trip_and_bad_shapes_are_refused() -> None:
-    requests = [ScoreRequest("a"), ScoreRequest("b", parent="p", targets=("t1", "t2"))]
+    requests = [ScoreRequest("a"), ScoreRequest("b", parent="p", targets=("t1", "t2")),
+                ScoreRequest("c", needs_embedding=True)]
     assert wire.decode_requests(json.loads(json.dumps(wire.encode_requests(requests)))) == requests
     for body, message in [
         ([], "expected"), ({"requests": [{"text": 1}]}, "text"),
