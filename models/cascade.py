@@ -6,7 +6,8 @@
 2. **First stage** (models.cascade_stage). A request that is not a reply is *cleared*
    without the encoder only when the stage is confident its text is benign on every
    label (a reply always gets the full model: its pair pass, toxicity in context, can
-   move a line that is benign alone); its scores are then the stage's own estimates
+   move a line that is benign alone; so does a request that ``needs_embedding``, a new
+   account's message the campaign detector matches by meaning); its scores are then the stage's own estimates
    (all low) and it has no sentence embedding. Everything else gets the full model,
    exactly as :class:`models.scorer.VigilScorer` scores it (same code, cached engine).
 3. **Claim stance only where needed.** A message gets a claim's stance pass only when it
