@@ -7,9 +7,10 @@
    without the encoder only when the stage is confident its text is benign on every
    label (a reply always gets the full model: its pair pass, toxicity in context, can
    move a line that is benign alone; so does a request that ``needs_embedding``, a new
-   account's message the campaign detector matches by meaning); its scores are then the stage's own estimates
-   (all low) and it has no sentence embedding. Everything else gets the full model,
-   exactly as :class:`models.scorer.VigilScorer` scores it (same code, cached engine).
+   account's message the campaign detector matches by meaning); its scores are then the
+   stage's own estimates (all low) and it has no sentence embedding. Everything else gets
+   the full model, exactly as :class:`models.scorer.VigilScorer` scores it (same code,
+   cached engine).
 3. **Claim stance only where needed.** A message gets a claim's stance pass only when it
    is near the claim (cosine of its embedding to the claim's >= ``claim_gate``: the
    encoder's own, or for a cleared message the stage's); otherwise that claim's stance is

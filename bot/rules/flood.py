@@ -24,6 +24,9 @@ HISTORY = 20
 #: Authors remembered per server. Past it that server's idle authors are dropped, then its
 #: longest-quiet ones: a busy server never pushes another server's members out.
 MAX_AUTHORS = 20_000
+#: Servers remembered at once (as the campaign detector's windows): past it the server
+#: quiet longest is dropped; its history covers only the flood window, which refills.
+MAX_GUILDS = 2_500
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,13 +38,21 @@ class FloodSignals:
 
 
 class FloodTracker:
-    def __init__(self, max_authors: int | None = None) -> None:
+    def __init__(self, max_authors: int | None = None, max_guilds: int | None = None) -> None:
         self.max_authors = max_authors or MAX_AUTHORS
-        #: guild id -> author id -> recent (time, folded text), least recently seen first.
-        self._guilds: dict[int, OrderedDict[int, deque[tuple[datetime, str]]]] = {}
+        self.max_guilds = max_guilds or MAX_GUILDS
+        #: guild id -> author id -> recent (time, folded text); both least recently seen first.
+        self._guilds: OrderedDict[int, OrderedDict[int, deque[tuple[datetime, str]]]] = \
+            OrderedDict()
 
     def observe(self, event: MessageEvent, window: timedelta) -> FloodSignals:
-        authors = self._guilds.setdefault(event.guild_id, OrderedDict())
+        authors = self._guilds.get(event.guild_id)
+        if authors is None:
+            authors = self._guilds[event.guild_id] = OrderedDict()
+            if len(self._guilds) > self.max_guilds:
+                self._guilds.popitem(last=False)
+        else:
+            self._guilds.move_to_end(event.guild_id)
         history = authors.get(event.author.id)
         if history is None:
             history = authors[event.author.id] = deque(maxlen=HISTORY)
@@ -73,6 +84,10 @@ class FloodTracker:
     def authors(self, guild_id: int) -> int:
         """Members remembered in one server."""
         return len(self._guilds.get(guild_id, ()))
+
+    def guilds(self) -> int:
+        """Servers remembered."""
+        return len(self._guilds)
 
     def __len__(self) -> int:
         return sum(len(authors) for authors in self._guilds.values())

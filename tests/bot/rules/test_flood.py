@@ -87,3 +87,20 @@ def test_the_same_text_in_two_servers_is_no_flood() -> None:
                                                 at=T0 + timedelta(minutes=i)))
         signals = tracker.observe(event, WINDOW)
     assert signals.repeats == 2
+
+
+def test_servers_held_are_bounded_and_the_quietest_goes_first() -> None:
+    tracker = FloodTracker(max_guilds=3)
+    for guild in (1, 2, 3):
+        tracker.observe(in_server(guild, make_event("buy now", id=guild, author_id=7,
+                                                    at=T0)), WINDOW)
+    # Server 1 speaks again, so server 2 is now the quietest; a fourth server arrives.
+    tracker.observe(make_event("buy now", id=10, author_id=7, at=T0 + timedelta(minutes=1)),
+                    WINDOW)
+    tracker.observe(in_server(4, make_event("hi", id=11, author_id=8, at=T0)), WINDOW)
+
+    assert tracker.guilds() == 3
+    assert tracker.authors(2) == 0  # dropped: the quietest
+    assert tracker.authors(1) == tracker.authors(3) == tracker.authors(4) == 1
+    again = make_event("buy now", id=12, author_id=7, at=T0 + timedelta(minutes=2))
+    assert tracker.observe(again, WINDOW).repeats == 3  # server 1 kept its history
