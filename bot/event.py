@@ -24,6 +24,11 @@ class AuthorFacts:
             return None
         return (now - self.created_at).total_seconds() / 86400
 
+    def is_new(self, now: datetime, new_days: float) -> bool:
+        """An account younger than ``new_days`` (an unknown age is not new)."""
+        age = self.account_age_days(now)
+        return age is not None and age < new_days
+
 
 @dataclass(frozen=True, slots=True)
 class MessageEvent:

@@ -164,9 +164,8 @@ class ModerationPipeline:
         targets = tuple(claim.text for claim in policy.claims)
         parent = event.parent_text
         # A new account's message keeps its embedding: campaigns are matched by it.
-        age = event.author.account_age_days(event.created_at)
-        young = policy.campaigns.enabled and age is not None \
-            and age < policy.campaigns.new_account_days
+        young = policy.campaigns.enabled and event.author.is_new(
+            event.created_at, policy.campaigns.new_account_days)
         requests = [ScoreRequest(event.text.text, parent=parent, targets=targets,
                                  needs_embedding=young)]
         # Obfuscated text: score what was written too, and keep the worse of the two.

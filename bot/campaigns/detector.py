@@ -31,6 +31,7 @@ from bot.coordination import CoordinationAlert
 from bot.event import AuthorFacts, MessageEvent
 from bot.policy import Verdict
 from bot.policy_config import Campaigns, Policy
+from bot.recent_servers import MAX_SERVERS, RecentServers
 from models.api import ScoreResult
 
 #: Recent messages remembered per author for the repetition signal.
@@ -58,9 +59,6 @@ class _Guild:
     raid: RaidTracker = field(default_factory=RaidTracker)
 
 
-#: Servers whose windows one process holds at once (a shard's worth of busy ones): with
-#: ``max_messages`` per server this bounds the detector's memory in a sharded process.
-MAX_GUILDS = 2_500
 
 
 class CampaignDetector:
@@ -68,15 +66,15 @@ class CampaignDetector:
 
     def __init__(self, *, max_messages: int = 20_000, max_authors: int = 50_000,
                  join_margin: float = JOIN_MARGIN, max_clusters: int = 256,
-                 max_guilds: int = MAX_GUILDS) -> None:
+                 max_guilds: int = MAX_SERVERS) -> None:
         self.max_messages = max_messages
-        #: Servers held at once; the one quiet longest goes first (its window refills).
-        self.max_guilds = max_guilds
         #: Clusters kept past their messages (``cluster_ttl_minutes``) per guild, at most.
         self.max_clusters = max_clusters
         self.max_authors = max_authors
         self.join_margin = join_margin
-        self._guilds: dict[int, _Guild] = {}
+        #: Servers held at once (``max_guilds``; with ``max_messages`` per server this bounds
+        #: the detector's memory in a sharded process); the one quiet longest goes first.
+        self._guilds: RecentServers[_Guild] = RecentServers(max_guilds)
         #: Spam signals of the last observed message (for callers and tests).
         self.last_signals: dict[str, float] = {}
 
@@ -103,7 +101,7 @@ class CampaignDetector:
                 text=event.text.raw[:SAMPLE_CHARS], domains=_links(event),
                 claims=tuple(sorted(verdict.claims)), signals=signals,
                 spam=float(result.scores.get("spam", 0.0)),
-                keep=_is_new(event.author, now, cfg.new_account_days),
+                keep=event.author.is_new(now, cfg.new_account_days),
             )
             cluster = guild.index.add(entry, unit(result.embedding))
             alert = self._campaign(cluster, event.guild_id, now, cfg)
@@ -145,24 +143,20 @@ class CampaignDetector:
         join = max(0.0, cfg.embedding_similarity - self.join_margin)
         thresholds = (cfg.minhash_similarity, cfg.embedding_similarity, join,
                       cfg.cluster_ttl_minutes)
-        # Popped and put back last: the dict's order is how recently each server spoke.
-        guild = self._guilds.pop(guild_id, None)
-        if guild is None or guild.thresholds != thresholds:
+
+        def index() -> NearDupIndex:
+            return NearDupIndex(minhash_threshold=thresholds[0],
+                                embedding_threshold=thresholds[1], join_threshold=join,
+                                max_messages=self.max_messages,
+                                cluster_ttl=timedelta(minutes=cfg.cluster_ttl_minutes),
+                                max_retained=self.max_clusters,
+                                min_support=MIN_SUPPORT,
+                                keep_for=timedelta(minutes=cfg.cluster_ttl_minutes))
+
+        guild = self._guilds.touch(guild_id, lambda: _Guild(index(), thresholds))
+        if guild.thresholds != thresholds:
             # New thresholds need a new LSH; the window refills within window_minutes.
-            index = NearDupIndex(minhash_threshold=thresholds[0],
-                                 embedding_threshold=thresholds[1], join_threshold=join,
-                                 max_messages=self.max_messages,
-                                 cluster_ttl=timedelta(minutes=cfg.cluster_ttl_minutes),
-                                 max_retained=self.max_clusters,
-                                 min_support=MIN_SUPPORT,
-                                 keep_for=timedelta(minutes=cfg.cluster_ttl_minutes))
-            if guild is None:
-                guild = _Guild(index, thresholds)
-            else:
-                guild.index, guild.thresholds = index, thresholds
-        self._guilds[guild_id] = guild
-        while len(self._guilds) > self.max_guilds:
-            del self._guilds[next(iter(self._guilds))]
+            guild.index, guild.thresholds = index(), thresholds
         return guild
 
     @property
@@ -263,7 +257,7 @@ class CampaignDetector:
                 "repeated_content": True,
                 "accounts": [_account(cluster.accounts[a], now) for a in posting],
                 "new_accounts": [a for a in posting
-                                 if _is_new(cluster.accounts[a], now, cfg.new_account_days)],
+                                 if cluster.accounts[a].is_new(now, cfg.new_account_days)],
             },
         )
 
@@ -300,11 +294,6 @@ def _days(later: datetime, earlier: datetime | None) -> float | None:
     return None if earlier is None else round((later - earlier).total_seconds() / 86400, 2)
 
 
-def _is_new(author: AuthorFacts, now: datetime, new_days: float) -> bool:
-    age = author.account_age_days(now)
-    return age is not None and age < new_days
-
-
 def _account(author: AuthorFacts, now: datetime) -> dict[str, Any]:
     return {"id": author.id, "name": author.name,
             "account_age_days": _days(now, author.created_at),
@@ -322,7 +311,7 @@ def _campaign_evidence(
         "samples": cluster.texts[:5],
         "message_ids": list(cluster.message_ids),
         "accounts": [_account(a, now) for a in authors],
-        "new_accounts": [a.id for a in authors if _is_new(a, now, cfg.new_account_days)],
+        "new_accounts": [a.id for a in authors if a.is_new(now, cfg.new_account_days)],
         "first_ts": min(times).isoformat(),
         "last_ts": max(times).isoformat(),
         "domains": top_values(cluster.posts, "domains"),

@@ -33,8 +33,7 @@ class RaidTracker:
         min_joins: int, memory: timedelta,
     ) -> Burst | None:
         self._forget(at, memory)
-        age = member.account_age_days(at)
-        if age is None or age >= new_days:
+        if not member.is_new(at, new_days):
             return None  # an old account joining is a returning member, not a raider
         self.joins.append((at, member))
         while self.joins and at - self.joins[0][0] > window:

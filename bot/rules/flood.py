@@ -17,6 +17,7 @@ from pydantic import Field
 
 from bot.event import MessageEvent
 from bot.policy_types import MAX_COUNT, Action, ActionKind, Strict
+from bot.recent_servers import MAX_SERVERS, RecentServers
 from bot.rules.base import Hit, LabelAct, Rule, RuleContext
 
 #: Messages remembered per author; more repeats than this are still "many".
@@ -24,9 +25,6 @@ HISTORY = 20
 #: Authors remembered per server. Past it that server's idle authors are dropped, then its
 #: longest-quiet ones: a busy server never pushes another server's members out.
 MAX_AUTHORS = 20_000
-#: Servers remembered at once (as the campaign detector's windows): past it the server
-#: quiet longest is dropped; its history covers only the flood window, which refills.
-MAX_GUILDS = 2_500
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,21 +36,15 @@ class FloodSignals:
 
 
 class FloodTracker:
-    def __init__(self, max_authors: int | None = None, max_guilds: int | None = None) -> None:
+    def __init__(self, max_authors: int | None = None, max_guilds: int = MAX_SERVERS) -> None:
         self.max_authors = max_authors or MAX_AUTHORS
-        self.max_guilds = max_guilds or MAX_GUILDS
-        #: guild id -> author id -> recent (time, folded text); both least recently seen first.
-        self._guilds: OrderedDict[int, OrderedDict[int, deque[tuple[datetime, str]]]] = \
-            OrderedDict()
+        #: guild id -> author id -> recent (time, folded text), least recently seen first;
+        #: past ``max_guilds`` servers the quietest goes (its flood window refills).
+        self._guilds: RecentServers[OrderedDict[int, deque[tuple[datetime, str]]]] = \
+            RecentServers(max_guilds)
 
     def observe(self, event: MessageEvent, window: timedelta) -> FloodSignals:
-        authors = self._guilds.get(event.guild_id)
-        if authors is None:
-            authors = self._guilds[event.guild_id] = OrderedDict()
-            if len(self._guilds) > self.max_guilds:
-                self._guilds.popitem(last=False)
-        else:
-            self._guilds.move_to_end(event.guild_id)
+        authors = self._guilds.touch(event.guild_id, OrderedDict)
         history = authors.get(event.author.id)
         if history is None:
             history = authors[event.author.id] = deque(maxlen=HISTORY)
@@ -83,7 +75,7 @@ class FloodTracker:
 
     def authors(self, guild_id: int) -> int:
         """Members remembered in one server."""
-        return len(self._guilds.get(guild_id, ()))
+        return len(self._guilds.get(guild_id) or ())
 
     def guilds(self) -> int:
         """Servers remembered."""
